@@ -1,0 +1,51 @@
+package platforms
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCountCharsWeightsURLs(t *testing.T) {
+	l := Limits{MaxChars: 500, URLWeight: 23}
+	cases := []struct {
+		text string
+		want int
+	}{
+		{"", 0},
+		{"hello", 5},
+		{"héllo wörld", 11},
+		{"see https://example.com/a/very/long/path/that/is/long", 4 + 23},
+		{"a https://x.io, b http://y.io.", 2 + 23 + 4 + 23 + 1},
+	}
+	for _, c := range cases {
+		if got := l.CountChars(c.text); got != c.want {
+			t.Errorf("CountChars(%q) = %d, want %d", c.text, got, c.want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	l := Limits{MaxChars: 10, MaxMedia: 1, MediaTypes: []string{"image/png"}, MaxImageBytes: 100}
+	if p := l.Validate(Post{}); len(p) != 1 || p[0].Field != "text" {
+		t.Fatalf("empty post: %v", p)
+	}
+	p := l.Validate(Post{Text: strings.Repeat("x", 12)})
+	if len(p) != 1 || !strings.Contains(p[0].Message, "2 over") {
+		t.Fatalf("long post: %v", p)
+	}
+	p = l.Validate(Post{Text: "ok", Media: []Media{{Path: "/a/b.gif", Mime: "image/gif", Size: 200}, {Mime: "image/png"}}})
+	if len(p) != 3 {
+		t.Fatalf("media problems: %v", p)
+	}
+	if got := l.Validate(Post{Text: "fine"}); len(got) != 0 {
+		t.Fatalf("valid post has problems: %v", got)
+	}
+}
+
+func TestErrorFromStatus(t *testing.T) {
+	for status, kind := range map[int]Kind{401: KindReconnect, 422: KindFixPost, 429: KindRetry, 503: KindRetry, 404: KindDisconnected} {
+		if k := KindOf(ErrorFromStatus(status, "", 0)); k != kind {
+			t.Errorf("status %d: kind %v, want %v", status, k, kind)
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package platforms
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+)
+
+// urlRe finds http(s) links the way networks that weight URLs see them.
+var urlRe = regexp.MustCompile(`https?://[^\s<>"]+[^\s<>".,;:!?)\]'"]`)
+
+type token struct {
+	s   string
+	url bool
+}
+
+func splitKeepingURLs(text string) []token {
+	var out []token
+	last := 0
+	for _, loc := range urlRe.FindAllStringIndex(text, -1) {
+		if loc[0] > last {
+			out = append(out, token{s: text[last:loc[0]]})
+		}
+		out = append(out, token{s: text[loc[0]:loc[1]], url: true})
+		last = loc[1]
+	}
+	if last < len(text) {
+		out = append(out, token{s: text[last:]})
+	}
+	return out
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+func baseName(p string) string {
+	if p == "" {
+		return "the file"
+	}
+	return filepath.Base(p)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
