@@ -95,6 +95,7 @@ type Target struct {
 	IdempotencyKey string // written before the first network call
 	NextAttemptAt  time.Time
 	PublishedAt    time.Time
+	ClaimedAt      time.Time // when ClaimTarget last moved it to publishing; zero if never
 }
 
 // Media is a file copied into the data folder under its sha256 name.
@@ -126,7 +127,7 @@ type CalendarEntry struct {
 	PlannedAt time.Time
 	Zone      string
 	State     PostState
-	Snippet   string // the first characters of the text (or the title)
+	Snippet   string // the title, else the start of the text, one line (see data.Snippet)
 	Networks  string // comma separated networks of the targets
 }
 

@@ -1,0 +1,289 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"localpost/data"
+	"localpost/platforms"
+	"localpost/platforms/mastodon"
+)
+
+// Publishing policy.
+const (
+	maxAttempts   = 8                // temporary failures before a target fails
+	backoffBase   = 30 * time.Second // first wait after a temporary failure
+	backoffMax    = 30 * time.Minute
+	publishBudget = 5 * time.Minute // one publish call, uploads included
+	// resumeWindow is how long after a crash mid-publish a target may be
+	// sent again with the same idempotency key: Mastodon remembers keys for
+	// an hour, so within that the server drops a repeat.
+	resumeWindow = 50 * time.Minute
+)
+
+// Start starts the publisher goroutine; it stops when ctx ends or on Close.
+func (a *App) Start(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	a.stop = cancel
+	a.done = make(chan struct{})
+	var bg sync.WaitGroup
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		a.refreshLimits(ctx)
+	}()
+	go func() {
+		defer close(a.done)
+		a.run(ctx)
+		bg.Wait()
+	}()
+}
+
+// Wake asks the publisher to look for due posts now.
+func (a *App) Wake() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (a *App) run(ctx context.Context) {
+	a.recoverInterrupted(ctx)
+	a.catchUp(ctx)
+	ticker := time.NewTicker(a.tick)
+	defer ticker.Stop()
+	last := a.now()
+	for {
+		a.publishDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-a.wake:
+		}
+		// A long gap between rounds means the computer slept: treat what
+		// fell due meanwhile like posts due while the app was closed.
+		if now := a.now(); now.Sub(last) > 4*a.tick+time.Minute {
+			a.catchUp(ctx)
+		}
+		last = a.now()
+	}
+}
+
+// refreshLimits reads each server's current limits once per run; offline
+// the stored ones are used.
+func (a *App) refreshLimits(ctx context.Context) {
+	accs, err := a.Store.Accounts(ctx)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, acc := range accs {
+		if acc.Network != string(platforms.Mastodon) || seen[acc.Server] {
+			continue
+		}
+		seen[acc.Server] = true
+		c, err := mastodon.New(acc.Server, a.http)
+		if err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		if l, err := c.Instance(cctx); err == nil {
+			a.rememberLimits(acc.Server, l)
+		}
+		cancel()
+	}
+}
+
+// recoverInterrupted deals with targets left in "publishing" by a crash or a
+// quit mid-call: sent again with the same idempotency key while the server
+// still remembers it, otherwise left for the user to decide.
+func (a *App) recoverInterrupted(ctx context.Context) {
+	ts, err := a.Store.TargetsInState(ctx, data.StatePublishing)
+	if err != nil {
+		return
+	}
+	now := a.now()
+	for _, t := range ts {
+		claimed := t.ClaimedAt
+		if claimed.IsZero() || now.Sub(claimed) > resumeWindow {
+			_ = a.Store.SetTargetState(ctx, t.ID, data.StateUncertain,
+				"Localpost stopped while publishing this post, too long ago to check safely. Look at the account on the network: if the post is there choose “It was published”, otherwise “Retry”.", time.Time{})
+			continue
+		}
+		_ = a.Store.SetTargetState(ctx, t.ID, data.StateScheduled,
+			"Localpost stopped while publishing; sending again with the same key, so the server drops a repeat.", now)
+	}
+	if len(ts) > 0 {
+		a.changed()
+	}
+}
+
+// catchUp marks posts that fell due more than the grace period ago, and
+// were never tried, as missed: they wait for the user's decision.
+func (a *App) catchUp(ctx context.Context) {
+	now := a.now()
+	grace := a.MissedGrace()
+	due, err := a.Store.DueTargets(ctx, now, 1000)
+	if err != nil {
+		return
+	}
+	n := 0
+	for _, dt := range due {
+		late := now.Sub(dt.Post.PlannedAt)
+		if dt.Target.Attempts > 0 || late <= grace {
+			continue
+		}
+		msg := fmt.Sprintf("Due %s while Localpost was not running (%s late). Publish it now or skip it.",
+			dt.Post.PlannedAt.In(a.Location()).Format("Mon 2 Jan 15:04"), roundLate(late))
+		if err := a.Store.SetTargetState(ctx, dt.Target.ID, data.StateMissed, msg, time.Time{}); err == nil {
+			n++
+		}
+	}
+	if n > 0 {
+		a.notify("Posts missed while Localpost was closed", fmt.Sprintf("%d post(s) wait for your decision in the calendar.", n))
+		a.changed()
+	}
+}
+
+func roundLate(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	if d >= time.Hour {
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d min", int(d.Minutes()))
+}
+
+// publishDue publishes every target due now, one at a time.
+func (a *App) publishDue(ctx context.Context) {
+	for ctx.Err() == nil {
+		due, err := a.Store.DueTargets(ctx, a.now(), 20)
+		if err != nil || len(due) == 0 {
+			return
+		}
+		progressed := false
+		for _, dt := range due {
+			if ctx.Err() != nil {
+				return
+			}
+			ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, a.now())
+			if err != nil || !ok {
+				continue
+			}
+			progressed = true
+			a.publishOne(ctx, dt)
+		}
+		if !progressed {
+			return
+		}
+	}
+}
+
+func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
+	att := data.Attempt{TargetID: dt.Target.ID, StartedAt: a.now()}
+	pctx, cancel := context.WithTimeout(ctx, publishBudget)
+	res, err := a.publishTarget(pctx, dt)
+	cancel()
+	if ctx.Err() != nil {
+		// Quitting mid-call: the target stays "publishing" and
+		// recoverInterrupted decides on the next start.
+		return
+	}
+	att.EndedAt = a.now()
+	// A fresh context: the outcome must be recorded even if ctx ends now.
+	wctx := context.Background()
+	name := snippet(dt.Post.Text)
+	if err == nil {
+		att.Outcome = "published"
+		if ferr := a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StatePublished, res.RemoteID, res.URL, "", time.Time{}); ferr != nil {
+			return
+		}
+		a.notify("Published on "+dt.Account.Handle, name)
+		a.changed()
+		return
+	}
+
+	var pe *platforms.Error
+	if errors.As(err, &pe) {
+		att.HTTPStatus = pe.Status
+	}
+	att.Message = err.Error()
+	tries := dt.Target.Attempts + 1
+	switch kind := platforms.KindOf(err); {
+	case kind == platforms.KindReconnect:
+		att.Outcome = "needs_reconnect"
+		msg := fmt.Sprintf("%s refused the saved login (%s). Reconnect the account in Accounts; the post waits and goes out once it is reconnected.", dt.Account.Handle, err)
+		_ = a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StateScheduled, "", "", msg, a.now())
+		_ = a.Store.SetAccountState(wctx, dt.Account.ID, data.AccountNeedsReconnect)
+		a.notify("Reconnect "+dt.Account.Handle, "A post is waiting until you reconnect the account.")
+	case kind == platforms.KindFixPost || kind == platforms.KindDisconnected:
+		att.Outcome = "failed"
+		msg := fmt.Sprintf("%s: %s. Edit the post and schedule it again.", dt.Account.Handle, err)
+		_ = a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StateFailed, "", "", msg, time.Time{})
+		a.notify("Could not publish on "+dt.Account.Handle, err.Error())
+	case tries >= maxAttempts:
+		att.Outcome = "failed"
+		msg := fmt.Sprintf("Gave up after %d tries: %s. Choose Retry to try again.", tries, err)
+		_ = a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StateFailed, "", "", msg, time.Time{})
+		a.notify("Could not publish on "+dt.Account.Handle, err.Error())
+	default:
+		att.Outcome = "retry"
+		wait := backoff(tries, platforms.RetryAfterOf(err))
+		msg := fmt.Sprintf("Try %d of %d failed: %s. Trying again at %s.", tries, maxAttempts, err, a.now().Add(wait).In(a.Location()).Format("15:04:05"))
+		_ = a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StateScheduled, "", "", msg, a.now().Add(wait))
+	}
+	a.changed()
+}
+
+// backoff is the wait before try n+1: exponential with ±20 % jitter, at
+// least what the network asked for.
+func backoff(n int, retryAfter time.Duration) time.Duration {
+	d := backoffBase << min(n-1, 10)
+	if d > backoffMax {
+		d = backoffMax
+	}
+	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return max(d, retryAfter)
+}
+
+func (a *App) publishTarget(ctx context.Context, dt data.DueTarget) (platforms.Result, error) {
+	cred, err := a.credential(dt.Account)
+	if errors.Is(err, data.ErrSecretNotFound) {
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindReconnect, Message: "no saved login in the keyring", Err: err}
+	}
+	if err != nil {
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindRetry, Message: "could not read the saved login from your keyring: " + err.Error(), Err: err}
+	}
+	if dt.Account.Network != string(platforms.Mastodon) {
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindFixPost, Message: "Localpost cannot publish to " + dt.Account.Network + " yet"}
+	}
+	c, err := mastodon.New(dt.Account.Server, a.http)
+	if err != nil {
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindDisconnected, Message: err.Error(), Err: err}
+	}
+	text := dt.Post.Text
+	if dt.Target.TextOverride != "" {
+		text = dt.Target.TextOverride
+	}
+	p := platforms.Post{Text: text, IdempotencyKey: dt.Target.IdempotencyKey}
+	for _, m := range dt.Post.Media {
+		p.Media = append(p.Media, platforms.Media{Path: a.Store.MediaPath(m), Mime: m.Mime, Size: m.Size, Alt: m.Alt})
+	}
+	return c.Publish(ctx, cred.AccessToken, p)
+}
+
+func snippet(s string) string {
+	const n = 80
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,312 @@
+package views
+
+import (
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"localpost/data"
+)
+
+// stateStyle is how a post state looks everywhere in the views.
+type stateStyle struct {
+	marker string // short text shown with the post
+	icon   fyne.Resource
+	color  fyne.ThemeColorName
+}
+
+func styleOf(s data.PostState) stateStyle {
+	switch s {
+	case data.StateDraft:
+		return stateStyle{"Draft", theme.DocumentCreateIcon(), theme.ColorNamePlaceHolder}
+	case data.StateScheduled:
+		return stateStyle{"Scheduled", theme.HistoryIcon(), theme.ColorNamePrimary}
+	case data.StatePublishing:
+		return stateStyle{"Publishing", theme.UploadIcon(), theme.ColorNamePrimary}
+	case data.StatePublished:
+		return stateStyle{"Published ✓", theme.ConfirmIcon(), theme.ColorNameSuccess}
+	case data.StateFailed:
+		return stateStyle{"Failed !", theme.ErrorIcon(), theme.ColorNameError}
+	case data.StateMissed:
+		return stateStyle{"Missed", theme.WarningIcon(), theme.ColorNameWarning}
+	case data.StateUncertain:
+		return stateStyle{"Uncertain ?", theme.QuestionIcon(), theme.ColorNameWarning}
+	}
+	return stateStyle{string(s), theme.InfoIcon(), theme.ColorNameForeground}
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A = a
+	return n
+}
+
+// postChip is one post in a day cell: state icon, local time and the start
+// of the text, cut to the cell's width. A stock Button cannot truncate its
+// label, and a Label is too tall for a month grid, hence this widget.
+type postChip struct {
+	widget.BaseWidget
+	entry   data.CalendarEntry
+	text    string // "09:30 Hello world"
+	onTap   func()
+	hovered bool
+}
+
+var (
+	_ fyne.Widget        = (*postChip)(nil)
+	_ fyne.Tappable      = (*postChip)(nil)
+	_ desktop.Hoverable  = (*postChip)(nil)
+	_ desktop.Cursorable = (*postChip)(nil)
+)
+
+func newPostChip(e data.CalendarEntry, loc *time.Location, onTap func()) *postChip {
+	snippet := strings.Join(strings.Fields(e.Snippet), " ")
+	if snippet == "" {
+		snippet = "(no text)"
+	}
+	c := &postChip{entry: e, text: e.PlannedAt.In(loc).Format("15:04") + " " + snippet, onTap: onTap}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *postChip) Tapped(*fyne.PointEvent) {
+	if c.onTap != nil {
+		c.onTap()
+	}
+}
+
+func (c *postChip) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (c *postChip) MouseIn(*desktop.MouseEvent) { c.hovered = true; c.Refresh() }
+
+func (c *postChip) MouseMoved(*desktop.MouseEvent) {}
+
+func (c *postChip) MouseOut() { c.hovered = false; c.Refresh() }
+
+func (c *postChip) CreateRenderer() fyne.WidgetRenderer {
+	st := styleOf(c.entry.State)
+	r := &postChipRenderer{
+		chip:  c,
+		bg:    canvas.NewRectangle(color.Transparent),
+		icon:  widget.NewIcon(theme.NewColoredResource(st.icon, st.color)),
+		label: canvas.NewText(c.text, color.Black),
+	}
+	r.bg.CornerRadius = 4
+	r.label.TextSize = theme.Size(theme.SizeNameCaptionText)
+	r.Refresh()
+	return r
+}
+
+type postChipRenderer struct {
+	chip  *postChip
+	bg    *canvas.Rectangle
+	icon  *widget.Icon
+	label *canvas.Text
+}
+
+const chipPad = 3
+
+func (r *postChipRenderer) iconSize() float32 { return r.label.TextSize + 2 }
+
+func (r *postChipRenderer) MinSize() fyne.Size {
+	h := fyne.MeasureText("09:30", r.label.TextSize, r.label.TextStyle).Height
+	return fyne.NewSize(r.iconSize()+40, fyne.Max(h, r.iconSize())+2*chipPad)
+}
+
+func (r *postChipRenderer) Layout(size fyne.Size) {
+	r.bg.Resize(size)
+	is := r.iconSize()
+	r.icon.Resize(fyne.NewSquareSize(is))
+	r.icon.Move(fyne.NewPos(chipPad, (size.Height-is)/2))
+	x := chipPad + is + chipPad
+	r.label.Text = fitText(r.chip.text, size.Width-x-chipPad, r.label.TextSize, r.label.TextStyle)
+	th := fyne.MeasureText(r.label.Text, r.label.TextSize, r.label.TextStyle).Height
+	r.label.Move(fyne.NewPos(x, (size.Height-th)/2))
+	r.label.Resize(fyne.NewSize(size.Width-x-chipPad, th))
+}
+
+func (r *postChipRenderer) Refresh() {
+	th := r.chip.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	st := styleOf(r.chip.entry.State)
+	if r.chip.hovered {
+		r.bg.FillColor = th.Color(theme.ColorNameHover, v)
+	} else {
+		r.bg.FillColor = withAlpha(th.Color(st.color, v), 0x26)
+	}
+	r.label.Color = th.Color(theme.ColorNameForeground, v)
+	if r.chip.entry.State == data.StateDraft {
+		r.label.TextStyle.Italic = true
+	}
+	r.bg.Refresh()
+	r.icon.Refresh()
+	r.Layout(r.chip.Size())
+	r.label.Refresh()
+}
+
+func (r *postChipRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.icon, r.label}
+}
+
+func (r *postChipRenderer) Destroy() {}
+
+// fitText cuts s with an ellipsis so it fits in width.
+func fitText(s string, width, size float32, style fyne.TextStyle) string {
+	if width <= 0 {
+		return ""
+	}
+	if fyne.MeasureText(s, size, style).Width <= width {
+		return s
+	}
+	runes := []rune(s)
+	lo, hi := 0, len(runes)
+	for lo < hi { // largest prefix that fits with the ellipsis
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return ""
+	}
+	return strings.TrimRight(string(runes[:lo]), " ") + "…"
+}
+
+// maxChips is how many posts a day cell lists before "+N more".
+const maxChips = 3
+
+// dayCell is one day of the month grid. Double-clicking it starts a post on
+// that day; it is a widget only to receive that double tap.
+type dayCell struct {
+	widget.BaseWidget
+	date    time.Time
+	inMonth bool
+	today   bool
+	entries []data.CalendarEntry
+
+	onNew  func(day time.Time)
+	onOpen func(e data.CalendarEntry)
+	onMore func(day time.Time, entries []data.CalendarEntry)
+
+	bg      *canvas.Rectangle // the cell
+	badge   *canvas.Rectangle // today's primary-coloured mark behind the number
+	number  *canvas.Text
+	add     *widget.Button
+	list    *fyne.Container
+	content *fyne.Container
+}
+
+var (
+	_ fyne.Widget         = (*dayCell)(nil)
+	_ fyne.DoubleTappable = (*dayCell)(nil)
+)
+
+func newDayCell() *dayCell {
+	c := &dayCell{
+		bg:     canvas.NewRectangle(color.Transparent),
+		badge:  canvas.NewRectangle(color.Transparent),
+		number: canvas.NewText("", color.Black),
+		list:   container.NewVBox(),
+	}
+	c.ExtendBaseWidget(c)
+	c.bg.CornerRadius = 6
+	c.badge.CornerRadius = 8
+	c.number.Alignment = fyne.TextAlignCenter
+	c.number.TextStyle.Bold = true
+	c.add = ext(&widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: func() {
+		if c.onNew != nil {
+			c.onNew(c.date)
+		}
+	}})
+	numberBox := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(28)),
+		container.NewStack(c.badge, c.number))
+	addBox := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(24)), c.add)
+	c.content = container.NewStack(c.bg, container.New(layout.NewCustomPaddedLayout(4, 4, 4, 4),
+		container.NewBorder(container.NewBorder(nil, nil, numberBox, addBox), nil, nil, nil, c.list)))
+	return c
+}
+
+// DoubleTapped starts a new post on this day.
+func (c *dayCell) DoubleTapped(*fyne.PointEvent) {
+	if c.onNew != nil {
+		c.onNew(c.date)
+	}
+}
+
+// set shows a day and its posts (already in time order).
+func (c *dayCell) set(day time.Time, inMonth, today bool, entries []data.CalendarEntry, loc *time.Location) {
+	c.date, c.inMonth, c.today, c.entries = day, inMonth, today, entries
+	c.number.Text = day.Format("2")
+	var objs []fyne.CanvasObject
+	shown := entries
+	if len(entries) > maxChips {
+		shown = entries[:maxChips-1]
+	}
+	for _, e := range shown {
+		objs = append(objs, newPostChip(e, loc, func() {
+			if c.onOpen != nil {
+				c.onOpen(e)
+			}
+		}))
+	}
+	if len(shown) < len(entries) {
+		more := ext(&widget.Button{Text: "+" + strconv.Itoa(len(entries)-len(shown)) + " more", Importance: widget.LowImportance,
+			Alignment: widget.ButtonAlignLeading, OnTapped: func() {
+				if c.onMore != nil {
+					c.onMore(c.date, c.entries)
+				}
+			}})
+		objs = append(objs, more)
+	}
+	c.list.Objects = objs
+	c.list.Refresh()
+	c.Refresh()
+}
+
+func (c *dayCell) CreateRenderer() fyne.WidgetRenderer {
+	return &dayCellRenderer{cell: c, WidgetRenderer: widget.NewSimpleRenderer(c.content)}
+}
+
+type dayCellRenderer struct {
+	fyne.WidgetRenderer
+	cell *dayCell
+}
+
+// Refresh re-reads the theme so a light/dark switch recolours the grid.
+func (r *dayCellRenderer) Refresh() {
+	c := r.cell
+	th := c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	primary := th.Color(theme.ColorNamePrimary, v)
+	c.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
+	c.bg.StrokeWidth = 0
+	c.badge.FillColor = color.Transparent
+	c.number.Color = th.Color(theme.ColorNameForeground, v)
+	switch {
+	case c.today:
+		c.bg.FillColor = withAlpha(primary, 0x30)
+		c.bg.StrokeColor = primary
+		c.bg.StrokeWidth = 2
+		c.badge.FillColor = primary
+		c.number.Color = th.Color(theme.ColorNameForegroundOnPrimary, v)
+	case !c.inMonth:
+		c.bg.FillColor = withAlpha(th.Color(theme.ColorNameInputBackground, v), 0x50)
+		c.number.Color = th.Color(theme.ColorNameDisabled, v)
+	}
+	c.add.Hidden = !c.inMonth
+	c.bg.Refresh()
+	c.badge.Refresh()
+	c.number.Refresh()
+	r.WidgetRenderer.Refresh()
+}

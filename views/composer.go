@@ -1,0 +1,639 @@
+package views
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"localpost/app"
+	"localpost/data"
+	"localpost/platforms"
+)
+
+// imageExtensions are the files "Add image…" offers.
+var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+// composerScreen writes a post: text with a live counter, accounts, images
+// with alt text, a day and a time. Nothing the user typed is cleared unless
+// the post was stored.
+type composerScreen struct {
+	core Core
+	b    *bridge
+	now  func() time.Time
+
+	postID int64  // 0 = new post
+	title  string // kept from a loaded post
+	limits platforms.Limits
+	lgen   int // drops limit loads that finished after a newer one started
+	busy   bool
+
+	heading  *widget.Label
+	text     *widget.Entry
+	counter  *widget.Label
+	accBox   *fyne.Container
+	noAcc    *widget.Label
+	checks   []*accountCheck
+	mediaBox *fyne.Container
+	media    []*mediaRow
+	addMedia *widget.Button
+	date     *widget.DateEntry
+	clock    *widget.Entry
+	zone     *widget.Label
+
+	textProblem, accProblem, mediaProblem, timeProblem, otherProblem *widget.Label
+
+	saveBtn, scheduleBtn, postNowBtn, deleteBtn, clearBtn *widget.Button
+	pastDialog                                            dialog.Dialog // the "already passed" question, while shown
+
+	onDone  func(p data.Post, msg string) // scheduled, posted now or deleted
+	onSaved func(p data.Post)             // saved as draft
+}
+
+type accountCheck struct {
+	id    int64
+	check *widget.Check
+}
+
+type mediaRow struct {
+	m   app.DraftMedia
+	alt *widget.Entry
+	obj fyne.CanvasObject
+}
+
+func newComposerScreen(core Core, b *bridge, now func() time.Time) *composerScreen {
+	return &composerScreen{core: core, b: b, now: now, limits: platforms.Limits{MaxChars: 500, MaxMedia: 4}}
+}
+
+func problemLabel() *widget.Label {
+	l := ext(&widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance})
+	l.Hide()
+	return l
+}
+
+func (c *composerScreen) build() fyne.CanvasObject {
+	c.heading = ext(&widget.Label{Text: "New post", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText})
+	c.text = widget.NewMultiLineEntry()
+	c.text.Wrapping = fyne.TextWrapWord
+	c.text.SetPlaceHolder("What do you want to share?")
+	c.text.SetMinRowsVisible(8)
+	c.text.OnChanged = func(string) { c.updateCounter() }
+	c.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
+	c.textProblem = problemLabel()
+	c.accProblem = problemLabel()
+	c.mediaProblem = problemLabel()
+	c.timeProblem = problemLabel()
+	c.otherProblem = problemLabel()
+
+	c.noAcc = ext(&widget.Label{Text: "No connected account — connect one under Accounts.", Importance: widget.WarningImportance})
+	c.accBox = container.NewHBox()
+
+	c.mediaBox = container.NewVBox()
+	c.addMedia = ext(&widget.Button{Text: "Add image…", Icon: theme.MediaPhotoIcon(), OnTapped: c.onAddImage})
+
+	c.date = widget.NewDateEntry()
+	c.clock = ext(&widget.Entry{PlaceHolder: "HH:MM", Validator: func(s string) error {
+		_, err := parseClock(s)
+		return err
+	}})
+	c.zone = ext(&widget.Label{})
+
+	c.saveBtn = ext(&widget.Button{Text: "Save draft", Icon: theme.DocumentSaveIcon(), OnTapped: c.onSaveDraft})
+	c.postNowBtn = ext(&widget.Button{Text: "Post now", Icon: theme.MailSendIcon(), OnTapped: c.onPostNow})
+	c.scheduleBtn = ext(&widget.Button{Text: "Schedule", Icon: theme.HistoryIcon(), Importance: widget.HighImportance, OnTapped: c.onSchedule})
+	c.deleteBtn = ext(&widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: c.onDelete})
+	c.clearBtn = ext(&widget.Button{Text: "New", Icon: theme.ContentClearIcon(), Importance: widget.LowImportance, OnTapped: c.onClear})
+
+	h := c.date.MinSize().Height
+	when := container.NewHBox(
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(200, h)), c.date),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(100, h)), c.clock),
+		c.zone)
+
+	bold := func(s string) *widget.Label {
+		return ext(&widget.Label{Text: s, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	form := container.New(layout.NewFormLayout(),
+		bold("Post to"), container.NewVBox(c.accBox, c.noAcc, c.accProblem),
+		bold("Text"), container.NewVBox(c.text, c.counter, c.textProblem),
+		bold("Images"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia), c.mediaProblem),
+		bold("When"), container.NewVBox(when, c.timeProblem),
+	)
+	buttons := container.NewHBox(c.clearBtn, c.deleteBtn, layout.NewSpacer(), c.saveBtn, c.postNowBtn, c.scheduleBtn)
+	c.reset()
+	return container.NewBorder(c.heading, container.NewVBox(c.otherProblem, buttons), nil, nil,
+		container.NewVScroll(container.NewPadded(form)))
+}
+
+// reset empties the composer for a new post (the account choice stays).
+func (c *composerScreen) reset() {
+	c.postID, c.title = 0, ""
+	c.heading.SetText("New post")
+	c.deleteBtn.Hide()
+	c.text.SetText("")
+	c.media = nil
+	c.mediaBox.RemoveAll()
+	c.setDay(c.now())
+	c.clearProblems()
+	c.zoneChanged()
+	c.updateCounter()
+	c.updateMediaButton()
+}
+
+// setDay sets the date and a sensible time: the next full hour today, else 09:00.
+func (c *composerScreen) setDay(day time.Time) {
+	loc := c.core.Location()
+	now := c.now().In(loc)
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	c.date.SetDate(&d)
+	clock := "09:00"
+	if day.Year() == now.Year() && day.YearDay() == now.YearDay() {
+		next := now.Truncate(time.Hour).Add(time.Hour)
+		if next.Day() == now.Day() {
+			clock = next.Format("15:04")
+		} else {
+			clock = "23:59"
+		}
+	}
+	c.clock.SetText(clock)
+}
+
+// startOn starts a post on day. A new post in progress keeps its text and
+// only moves to that day; an edited post is put aside for a new one.
+func (c *composerScreen) startOn(day time.Time) {
+	if c.postID != 0 {
+		c.reset()
+	}
+	c.setDay(day)
+	c.clearProblems()
+}
+
+func (c *composerScreen) zoneChanged() {
+	c.zone.SetText("Time zone: " + zoneName(c.core.Location()))
+}
+
+// setAccounts lists the connected accounts as checkboxes, keeping ticks.
+func (c *composerScreen) setAccounts(accs []data.Account) {
+	ticked := map[int64]bool{}
+	for _, ac := range c.checks {
+		ticked[ac.id] = ac.check.Checked
+	}
+	first := len(c.checks) == 0
+	c.checks = nil
+	var objs []fyne.CanvasObject
+	for _, a := range accs {
+		if a.State != data.AccountConnected {
+			continue
+		}
+		ch := widget.NewCheck(accountLabel(a), func(bool) { c.reloadLimits() })
+		ch.Checked = ticked[a.ID]
+		c.checks = append(c.checks, &accountCheck{id: a.ID, check: ch})
+		objs = append(objs, ch)
+	}
+	if first && len(c.checks) == 1 {
+		c.checks[0].check.Checked = true
+	}
+	c.accBox.Objects = objs
+	c.accBox.Refresh()
+	c.noAcc.Hidden = len(c.checks) > 0
+	c.noAcc.Refresh()
+	c.reloadLimits()
+}
+
+func accountLabel(a data.Account) string {
+	switch {
+	case a.DisplayName != "" && a.Handle != "":
+		return a.DisplayName + " (" + a.Handle + ")"
+	case a.Handle != "":
+		return a.Handle
+	}
+	return a.DisplayName
+}
+
+func (c *composerScreen) selectedAccounts() []int64 {
+	var ids []int64
+	for _, ac := range c.checks {
+		if ac.check.Checked {
+			ids = append(ids, ac.id)
+		}
+	}
+	return ids
+}
+
+// reloadLimits asks the core for the limits of the ticked accounts.
+func (c *composerScreen) reloadLimits() {
+	c.lgen++
+	gen, ids := c.lgen, c.selectedAccounts()
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		l := c.core.Limits(ctx, ids)
+		return func() {
+			if gen != c.lgen {
+				return
+			}
+			c.limits = l
+			c.updateCounter()
+			c.updateMediaButton()
+		}
+	})
+}
+
+// updateCounter shows "n / max" and flags text over the limit.
+func (c *composerScreen) updateCounter() {
+	n := c.limits.CountChars(c.text.Text)
+	if c.limits.MaxChars > 0 {
+		c.counter.Text = fmt.Sprintf("%d / %d", n, c.limits.MaxChars)
+	} else {
+		c.counter.Text = fmt.Sprintf("%d", n)
+	}
+	over := c.limits.MaxChars > 0 && n > c.limits.MaxChars
+	if over {
+		c.counter.Importance = widget.DangerImportance
+		c.setProblem(c.textProblem, fmt.Sprintf("%d characters over the limit of %d.", n-c.limits.MaxChars, c.limits.MaxChars))
+	} else {
+		c.counter.Importance = widget.MediumImportance
+		c.setProblem(c.textProblem, "")
+	}
+	c.counter.Refresh()
+}
+
+func (c *composerScreen) updateMediaButton() {
+	max := c.limits.MaxMedia
+	if max > 0 && len(c.media) >= max {
+		c.addMedia.Disable()
+		c.addMedia.SetText(fmt.Sprintf("Add image… (%d of %d)", len(c.media), max))
+	} else {
+		c.addMedia.Enable()
+		if max > 0 {
+			c.addMedia.SetText(fmt.Sprintf("Add image… (%d of %d)", len(c.media), max))
+		} else {
+			c.addMedia.SetText("Add image…")
+		}
+	}
+}
+
+func (c *composerScreen) onAddImage() {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			c.b.errorDialog(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		c.addImage(path)
+	}, c.b.win)
+	fd.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	fd.Resize(fyne.NewSize(820, 560))
+	fd.Show()
+}
+
+// addImage stores the file in the data folder and shows it.
+func (c *composerScreen) addImage(path string) {
+	c.setProblem(c.mediaProblem, "")
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		m, err := c.core.AddMedia(ctx, path)
+		return func() {
+			if err != nil {
+				c.setProblem(c.mediaProblem, filepath.Base(path)+": "+err.Error())
+				return
+			}
+			c.appendMedia(m)
+		}
+	})
+}
+
+func (c *composerScreen) appendMedia(m app.DraftMedia) {
+	row := &mediaRow{m: m}
+	img := canvas.NewImageFromFile(m.Path)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(72))
+	row.alt = ext(&widget.Entry{PlaceHolder: "Describe the image for people who cannot see it (alt text)", Text: m.Alt})
+	remove := ext(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance})
+	remove.OnTapped = func() { c.removeMedia(row) }
+	row.obj = container.NewBorder(nil, nil, img, remove,
+		container.NewVBox(ext(&widget.Label{Text: filepath.Base(m.Path), Truncation: fyne.TextTruncateEllipsis}), row.alt))
+	c.media = append(c.media, row)
+	c.mediaBox.Add(row.obj)
+	c.updateMediaButton()
+}
+
+func (c *composerScreen) removeMedia(row *mediaRow) {
+	for i, r := range c.media {
+		if r == row {
+			c.media = append(c.media[:i], c.media[i+1:]...)
+			break
+		}
+	}
+	c.mediaBox.Remove(row.obj)
+	c.updateMediaButton()
+}
+
+// load shows a stored post for editing.
+func (c *composerScreen) load(d app.Draft) {
+	c.reset()
+	c.postID, c.title = d.PostID, d.Title
+	c.heading.SetText("Edit post")
+	c.deleteBtn.Show()
+	c.text.SetText(d.Text)
+	want := map[int64]bool{}
+	for _, id := range d.AccountIDs {
+		want[id] = true
+	}
+	for _, ac := range c.checks {
+		ac.check.SetChecked(want[ac.id])
+	}
+	for _, m := range d.Media {
+		c.appendMedia(m)
+	}
+	if d.Day.IsZero() {
+		c.date.SetDate(nil)
+	} else {
+		day := time.Date(d.Day.Year(), d.Day.Month(), d.Day.Day(), 0, 0, 0, 0, time.UTC)
+		c.date.SetDate(&day)
+	}
+	c.clock.SetText(d.Clock)
+	c.reloadLimits()
+}
+
+var clockRE = regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$`)
+
+// parseClock accepts "9:05", "09:05" or "09.05" and returns "09:05".
+func parseClock(s string) (string, error) {
+	m := clockRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", errors.New("Type a time as HH:MM, for example 09:30.")
+	}
+	if len(m[1]) == 1 {
+		m[1] = "0" + m[1]
+	}
+	return m[1] + ":" + m[2], nil
+}
+
+// snapshot reads the form into a draft. needWhen and needAccount say what
+// this action requires; missing pieces are shown next to their fields.
+func (c *composerScreen) snapshot(needWhen, needAccount bool) (app.Draft, bool) {
+	c.clearProblems()
+	c.updateCounter()
+	loc := c.core.Location()
+	d := app.Draft{PostID: c.postID, Title: c.title, Text: c.text.Text, AccountIDs: c.selectedAccounts(), Zone: loc}
+	for _, r := range c.media {
+		m := r.m
+		m.Alt = r.alt.Text
+		d.Media = append(d.Media, m)
+	}
+	ok := true
+	if needAccount && len(d.AccountIDs) == 0 {
+		c.setProblem(c.accProblem, "Choose at least one account to post to.")
+		ok = false
+	}
+	var when []string
+	if c.date.Date != nil && c.date.Validate() == nil {
+		dt := *c.date.Date
+		d.Day = time.Date(dt.Year(), dt.Month(), dt.Day(), 0, 0, 0, 0, loc)
+	} else if needWhen || c.date.Text != "" {
+		when = append(when, "Pick a date.")
+	}
+	if clock, err := parseClock(c.clock.Text); err == nil {
+		d.Clock = clock
+	} else if needWhen || strings.TrimSpace(c.clock.Text) != "" {
+		when = append(when, err.Error())
+	}
+	if len(when) > 0 {
+		c.setProblem(c.timeProblem, strings.Join(when, " "))
+		ok = false
+	}
+	return d, ok
+}
+
+func (c *composerScreen) setProblem(l *widget.Label, msg string) {
+	l.Text = msg
+	l.Hidden = msg == ""
+	l.Refresh()
+}
+
+func (c *composerScreen) clearProblems() {
+	for _, l := range []*widget.Label{c.textProblem, c.accProblem, c.mediaProblem, c.timeProblem, c.otherProblem} {
+		c.setProblem(l, "")
+	}
+}
+
+// showProblems puts each problem from the core next to its field.
+func (c *composerScreen) showProblems(probs []platforms.Problem) {
+	by := map[*widget.Label][]string{}
+	var order []*widget.Label
+	for _, p := range probs {
+		f := strings.ToLower(p.Field)
+		var l *widget.Label
+		switch {
+		case strings.HasPrefix(f, "text"):
+			l = c.textProblem
+		case strings.HasPrefix(f, "media"):
+			l = c.mediaProblem
+		case strings.HasPrefix(f, "account"), strings.HasPrefix(f, "target"):
+			l = c.accProblem
+		case f == "time", f == "day", f == "date", f == "clock", f == "when", f == "zone":
+			l = c.timeProblem
+		default:
+			l = c.otherProblem
+		}
+		if _, seen := by[l]; !seen {
+			order = append(order, l)
+		}
+		by[l] = append(by[l], p.Message)
+	}
+	for _, l := range order {
+		c.setProblem(l, strings.Join(by[l], "\n"))
+	}
+}
+
+func (c *composerScreen) setBusy(b bool) {
+	c.busy = b
+	for _, btn := range []*widget.Button{c.saveBtn, c.scheduleBtn, c.postNowBtn, c.deleteBtn} {
+		if b {
+			btn.Disable()
+		} else {
+			btn.Enable()
+		}
+	}
+}
+
+func (c *composerScreen) onSaveDraft() {
+	d, ok := c.snapshot(false, false)
+	if !ok || c.busy {
+		return
+	}
+	c.setBusy(true)
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		p, err := c.core.SaveDraft(ctx, d)
+		return func() {
+			c.setBusy(false)
+			if err != nil {
+				c.b.errorDialog(err)
+				return
+			}
+			c.postID = p.ID
+			c.heading.SetText("Edit post")
+			c.deleteBtn.Show()
+			if c.onSaved != nil {
+				c.onSaved(p)
+			}
+		}
+	})
+}
+
+func (c *composerScreen) onSchedule() {
+	d, ok := c.snapshot(true, true)
+	if !ok || c.busy {
+		return
+	}
+	c.setBusy(true)
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		if probs := c.core.Check(ctx, d); len(probs) > 0 {
+			return func() {
+				c.setBusy(false)
+				c.showProblems(probs)
+			}
+		}
+		p, note, err := c.core.Schedule(ctx, d)
+		return func() {
+			c.setBusy(false)
+			var pe *app.ProblemsError
+			switch {
+			case errors.Is(err, app.ErrInPast):
+				c.askPostNow()
+			case errors.As(err, &pe):
+				c.showProblems(pe.Problems)
+			case err != nil:
+				c.b.errorDialog(err)
+			default:
+				c.reset()
+				if note != "" {
+					dialog.ShowInformation("Time adjusted", note, c.b.win)
+				}
+				if c.onDone != nil {
+					c.onDone(p, "Scheduled for "+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
+				}
+			}
+		}
+	})
+}
+
+// askPostNow offers to post right away when the chosen time has passed.
+func (c *composerScreen) askPostNow() {
+	msg := ext(&widget.Label{Text: "That time has already passed. Post now instead?", Wrapping: fyne.TextWrapWord})
+	d := dialog.NewCustomConfirm("That time has already passed", "Post now", "Change time", msg, func(now bool) {
+		c.pastDialog = nil
+		if now {
+			c.onPostNow()
+			return
+		}
+		c.b.win.Canvas().Focus(c.clock)
+	}, c.b.win)
+	c.pastDialog = d
+	d.Resize(fyne.NewSize(420, 180))
+	d.Show()
+}
+
+func (c *composerScreen) onPostNow() {
+	d, ok := c.snapshot(false, true)
+	if !ok || c.busy {
+		return
+	}
+	c.setBusy(true)
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		var probs []platforms.Problem
+		for _, p := range c.core.Check(ctx, d) {
+			switch strings.ToLower(p.Field) {
+			case "time", "day", "date", "clock", "when", "zone": // the time is "now"
+			default:
+				probs = append(probs, p)
+			}
+		}
+		if len(probs) > 0 {
+			return func() {
+				c.setBusy(false)
+				c.showProblems(probs)
+			}
+		}
+		p, err := c.core.PostNow(ctx, d)
+		return func() {
+			c.setBusy(false)
+			var pe *app.ProblemsError
+			if errors.As(err, &pe) {
+				c.showProblems(pe.Problems)
+				return
+			}
+			if err != nil {
+				c.b.errorDialog(err)
+				return
+			}
+			c.reset()
+			if c.onDone != nil {
+				c.onDone(p, "Publishing now…")
+			}
+		}
+	})
+}
+
+func (c *composerScreen) onDelete() {
+	id := c.postID
+	if id == 0 {
+		return
+	}
+	dialog.ShowConfirm("Delete this post?", "The post and its plan are removed from Localpost.", func(yes bool) {
+		if !yes {
+			return
+		}
+		c.b.run(func() func() {
+			ctx, cancel := c.b.ctx()
+			defer cancel()
+			err := c.core.DeletePost(ctx, id)
+			return func() {
+				if err != nil {
+					c.b.errorDialog(err)
+					return
+				}
+				c.reset()
+				if c.onDone != nil {
+					c.onDone(data.Post{}, "Post deleted.")
+				}
+			}
+		})
+	}, c.b.win)
+}
+
+// onClear starts a new post; it asks first when there is text to lose.
+func (c *composerScreen) onClear() {
+	if strings.TrimSpace(c.text.Text) == "" && len(c.media) == 0 {
+		c.reset()
+		return
+	}
+	dialog.ShowConfirm("Start a new post?", "What you wrote here and did not save will be gone.", func(yes bool) {
+		if yes {
+			c.reset()
+		}
+	}, c.b.win)
+}

@@ -1,0 +1,180 @@
+// Package views holds Localpost's Fyne screens: the calendar, the composer,
+// the accounts and the settings. The screens see the core only through the
+// small Core interface below, so tests drive them with an in-memory fake.
+package views
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"localpost/app"
+	"localpost/data"
+	"localpost/platforms"
+)
+
+// Core is what the screens need from the application core (*app.App).
+type Core interface {
+	Location() *time.Location
+
+	// calendar
+	Month(ctx context.Context, year int, month time.Month, loc *time.Location) ([]data.CalendarEntry, error)
+
+	// accounts
+	Accounts(ctx context.Context) ([]data.Account, error)
+	AvatarFile(acc data.Account) string
+	ConnectMastodon(ctx context.Context, server string, progress app.ConnectProgress) (data.Account, error)
+	Disconnect(ctx context.Context, accountID int64) error
+
+	// composer
+	AddMedia(ctx context.Context, path string) (app.DraftMedia, error)
+	Limits(ctx context.Context, accountIDs []int64) platforms.Limits
+	Check(ctx context.Context, d app.Draft) []platforms.Problem
+	SaveDraft(ctx context.Context, d app.Draft) (data.Post, error)
+	Schedule(ctx context.Context, d app.Draft) (data.Post, string, error)
+	PostNow(ctx context.Context, d app.Draft) (data.Post, error)
+	Post(ctx context.Context, id int64) (data.Post, error)
+	DraftFromPost(p data.Post, loc *time.Location) app.Draft
+	DeletePost(ctx context.Context, id int64) error
+
+	// decisions on failed, missed and uncertain posts
+	Retry(ctx context.Context, postID int64) error
+	Skip(ctx context.Context, postID int64) error
+	MarkPublished(ctx context.Context, postID int64) error
+	Attempts(ctx context.Context, postID int64) ([]data.Attempt, error)
+
+	// settings
+	MissedGrace() time.Duration
+	SetMissedGrace(d time.Duration) error
+	SetZone(name string) error
+	DataDir() string
+	// DemoServer is the fake Mastodon server's address in demo mode, which
+	// the connect dialog pre-fills; "" otherwise.
+	DemoServer() string
+}
+
+var _ Core = (*app.App)(nil)
+
+// How long one call into the core may take before the UI gives up on it.
+// Connecting has its own, longer limit inside the core.
+const callTimeout = 30 * time.Second
+
+// bridge is where background results reach the UI. Every goroutine a screen
+// starts goes through run, and every Fyne call from another goroutine goes
+// through do (fyne.Do), so tests can run those calls on their own goroutine
+// and wait until all of them have landed.
+type bridge struct {
+	win     fyne.Window
+	openURL func(*url.URL) error
+	do      func(func()) // fyne.Do; tests queue the calls instead
+	jobs    atomic.Int64 // run jobs whose result is not applied yet
+	queue   chan func()  // tests only: the calls do queued
+}
+
+func newBridge(win fyne.Window, openURL func(*url.URL) error) *bridge {
+	return &bridge{win: win, openURL: openURL, do: fyne.Do}
+}
+
+// run calls work in a new goroutine and then the function it returns (if
+// any) on the Fyne thread. work must not touch widgets: snapshot what it
+// needs before calling run.
+func (b *bridge) run(work func() (apply func())) {
+	b.jobs.Add(1)
+	go func() {
+		var apply func()
+		defer func() {
+			b.do(func() {
+				defer b.jobs.Add(-1)
+				if apply != nil {
+					apply()
+				}
+			})
+		}()
+		apply = work()
+	}()
+}
+
+// queueForTest makes do queue its calls for wait and drain, which run them
+// on the test's goroutine: the test driver's fyne.Do would run them at once
+// on the calling goroutine, racing with the test.
+func (b *bridge) queueForTest() {
+	b.queue = make(chan func(), 4096)
+	b.do = func(f func()) { b.queue <- f }
+}
+
+// drain runs the queued calls (tests).
+func (b *bridge) drain() {
+	for {
+		select {
+		case f := <-b.queue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// wait runs queued calls until every job started with run has been
+// applied (tests).
+func (b *bridge) wait() {
+	for {
+		b.drain()
+		if b.jobs.Load() == 0 {
+			return
+		}
+		select {
+		case f := <-b.queue:
+			f()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// showError shows err from any goroutine.
+func (b *bridge) showError(err error) {
+	if err == nil {
+		return
+	}
+	b.do(func() { b.errorDialog(err) })
+}
+
+// errorDialog shows err; call it on the Fyne thread.
+func (b *bridge) errorDialog(err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(err, b.win)
+}
+
+// ctx returns a context for one call into the core.
+func (b *bridge) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), callTimeout)
+}
+
+// open opens a web address or file:// URL with the system's handler.
+func (b *bridge) open(raw string) {
+	u, err := url.Parse(raw)
+	if err == nil && b.openURL != nil {
+		err = b.openURL(u)
+	}
+	if err != nil {
+		b.errorDialog(errors.New("Could not open " + raw + ": " + err.Error()))
+	}
+}
+
+// ext finishes a widget written as a struct literal. Without it, a widget
+// resized before its first render is never laid out (BaseWidget.Resize
+// skips the layout while the widget is not extended, and a later resize
+// to the same size is a no-op), e.g. an icon button in a fixed-size box.
+func ext[W interface {
+	fyne.Widget
+	ExtendBaseWidget(fyne.Widget)
+}](w W) W {
+	w.ExtendBaseWidget(w)
+	return w
+}

@@ -1,0 +1,335 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"localpost/app"
+	"localpost/data"
+	"localpost/platforms"
+)
+
+// fakeCore is an in-memory Core for the view tests. The views call it from
+// their own goroutines, so every field is behind mu.
+type fakeCore struct {
+	mu sync.Mutex
+
+	loc      *time.Location
+	entries  []data.CalendarEntry
+	accounts []data.Account
+	posts    map[int64]data.Post
+	attempts map[int64][]data.Attempt
+	limits   platforms.Limits
+	problems []platforms.Problem
+	demo     string
+	grace    time.Duration
+
+	monthAsked []time.Month
+
+	scheduleErr  error
+	scheduleNote string
+	scheduled    []app.Draft
+	postedNow    []app.Draft
+	savedDrafts  []app.Draft
+	retried      []int64
+
+	// ConnectMastodon: records the server, reports one step, signals
+	// connectStarted, then waits for ctx when connectBlock, else returns
+	// connectErr or a new account.
+	connectServer  string
+	connectBlock   bool
+	connectErr     error
+	connectStarted chan struct{}
+	connectCtxErr  error
+
+	zoneSet  []string
+	graceSet []time.Duration
+}
+
+var _ Core = (*fakeCore)(nil)
+
+func newFakeCore(loc *time.Location) *fakeCore {
+	return &fakeCore{
+		loc:            loc,
+		posts:          map[int64]data.Post{},
+		attempts:       map[int64][]data.Attempt{},
+		limits:         platforms.Limits{MaxChars: 500, MaxMedia: 4},
+		grace:          time.Hour,
+		connectStarted: make(chan struct{}, 1),
+	}
+}
+
+func (f *fakeCore) Location() *time.Location { f.mu.Lock(); defer f.mu.Unlock(); return f.loc }
+
+func (f *fakeCore) Month(_ context.Context, year int, month time.Month, loc *time.Location) ([]data.CalendarEntry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.monthAsked = append(f.monthAsked, month)
+	var out []data.CalendarEntry
+	for _, e := range f.entries {
+		t := e.PlannedAt.In(loc)
+		if t.Year() == year && t.Month() == month {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCore) Accounts(context.Context) ([]data.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]data.Account(nil), f.accounts...), nil
+}
+
+func (f *fakeCore) AvatarFile(data.Account) string { return "" }
+
+func (f *fakeCore) ConnectMastodon(ctx context.Context, server string, progress app.ConnectProgress) (data.Account, error) {
+	f.mu.Lock()
+	f.connectServer = server
+	block, err := f.connectBlock, f.connectErr
+	f.mu.Unlock()
+	progress("Registering Localpost on " + server + "…")
+	f.connectStarted <- struct{}{}
+	if block {
+		<-ctx.Done()
+		f.mu.Lock()
+		f.connectCtxErr = ctx.Err()
+		f.mu.Unlock()
+		return data.Account{}, app.ErrCancelled
+	}
+	if err != nil {
+		return data.Account{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	acc := data.Account{ID: int64(len(f.accounts) + 1), Network: "mastodon", Handle: "@new@" + server,
+		DisplayName: "New", Server: "https://" + server, State: data.AccountConnected}
+	f.accounts = append(f.accounts, acc)
+	return acc, nil
+}
+
+func (f *fakeCore) Disconnect(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, a := range f.accounts {
+		if a.ID == id {
+			f.accounts = append(f.accounts[:i], f.accounts[i+1:]...)
+			return nil
+		}
+	}
+	return data.ErrNotFound
+}
+
+func (f *fakeCore) AddMedia(_ context.Context, path string) (app.DraftMedia, error) {
+	return app.DraftMedia{MediaID: 1, Path: path, Mime: "image/png"}, nil
+}
+
+func (f *fakeCore) Limits(context.Context, []int64) platforms.Limits {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limits
+}
+
+func (f *fakeCore) Check(context.Context, app.Draft) []platforms.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.problems
+}
+
+func (f *fakeCore) SaveDraft(_ context.Context, d app.Draft) (data.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.savedDrafts = append(f.savedDrafts, d)
+	return data.Post{ID: 99, Text: d.Text, State: data.StateDraft}, nil
+}
+
+func (f *fakeCore) Schedule(_ context.Context, d app.Draft) (data.Post, string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.scheduleErr != nil {
+		return data.Post{}, "", f.scheduleErr
+	}
+	f.scheduled = append(f.scheduled, d)
+	at, err := time.ParseInLocation("2006-01-02 15:04", d.Day.Format("2006-01-02")+" "+d.Clock, d.Zone)
+	if err != nil {
+		return data.Post{}, "", err
+	}
+	return data.Post{ID: 7, Text: d.Text, PlannedAt: at.UTC(), State: data.StateScheduled}, f.scheduleNote, nil
+}
+
+func (f *fakeCore) PostNow(_ context.Context, d app.Draft) (data.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.postedNow = append(f.postedNow, d)
+	return data.Post{ID: 8, Text: d.Text, State: data.StateScheduled}, nil
+}
+
+func (f *fakeCore) Post(_ context.Context, id int64) (data.Post, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.posts[id]
+	if !ok {
+		return data.Post{}, data.ErrNotFound
+	}
+	return p, nil
+}
+
+func (f *fakeCore) DraftFromPost(p data.Post, loc *time.Location) app.Draft {
+	d := app.Draft{PostID: p.ID, Text: p.Text, Title: p.Title, Zone: loc}
+	for _, t := range p.Targets {
+		d.AccountIDs = append(d.AccountIDs, t.AccountID)
+	}
+	if !p.PlannedAt.IsZero() {
+		t := p.PlannedAt.In(loc)
+		d.Day = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		d.Clock = t.Format("15:04")
+	}
+	return d
+}
+
+func (f *fakeCore) DeletePost(context.Context, int64) error { return nil }
+
+func (f *fakeCore) Retry(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.retried = append(f.retried, id)
+	return nil
+}
+
+func (f *fakeCore) Skip(context.Context, int64) error          { return nil }
+func (f *fakeCore) MarkPublished(context.Context, int64) error { return nil }
+
+func (f *fakeCore) Attempts(_ context.Context, id int64) ([]data.Attempt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.attempts[id], nil
+}
+
+func (f *fakeCore) MissedGrace() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.grace }
+
+func (f *fakeCore) SetMissedGrace(d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.graceSet = append(f.graceSet, d)
+	f.grace = d
+	return nil
+}
+
+func (f *fakeCore) SetZone(name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.zoneSet = append(f.zoneSet, name)
+	if name == "" {
+		f.loc = time.Local
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return errors.New("unknown time zone")
+	}
+	f.loc = loc
+	return nil
+}
+
+func (f *fakeCore) DataDir() string    { return "/home/alice/.config/Localpost" }
+func (f *fakeCore) DemoServer() string { f.mu.Lock(); defer f.mu.Unlock(); return f.demo }
+
+// --- helpers
+
+// newTestUI builds the main window on a test app with a fixed "now" and
+// waits for its first load.
+func newTestUI(t *testing.T, core Core, now time.Time) *MainUI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := newMainUI(a, core, "Localpost", func() time.Time { return now }, (*bridge).queueForTest)
+	u.b.wait()
+	t.Cleanup(func() {
+		u.b.wait()
+		u.Window.Close()
+	})
+	return u
+}
+
+// walk visits obj and everything inside it, depth first, until fn is true.
+func walk(t *testing.T, obj fyne.CanvasObject, fn func(fyne.CanvasObject) bool) bool {
+	if obj == nil {
+		return false
+	}
+	if fn(obj) {
+		return true
+	}
+	switch o := obj.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if walk(t, c, fn) {
+				return true
+			}
+		}
+	case fyne.Widget:
+		for _, c := range test.TempWidgetRenderer(t, o).Objects() {
+			if walk(t, c, fn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlayButton finds a visible button with text in the window's overlays
+// (dialogs), nil if there is none.
+func overlayButton(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	for _, o := range w.Canvas().Overlays().List() {
+		if !o.Visible() {
+			continue
+		}
+		walk(t, o, func(obj fyne.CanvasObject) bool {
+			if b, ok := obj.(*widget.Button); ok && b.Text == text && b.Visible() {
+				found = b
+				return true
+			}
+			return false
+		})
+	}
+	return found
+}
+
+// overlayHas reports whether some visible overlay shows a label, or
+// hyperlink, with text.
+func overlayHas(t *testing.T, w fyne.Window, text string) bool {
+	t.Helper()
+	for _, o := range w.Canvas().Overlays().List() {
+		if !o.Visible() {
+			continue
+		}
+		if walk(t, o, func(obj fyne.CanvasObject) bool {
+			switch v := obj.(type) {
+			case *widget.Label:
+				return v.Text == text
+			case *widget.Hyperlink:
+				return v.Text == text
+			}
+			return false
+		}) {
+			return true
+		}
+	}
+	return false
+}
+
+func waitStarted(t *testing.T, f *fakeCore) {
+	t.Helper()
+	select {
+	case <-f.connectStarted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("ConnectMastodon was not called")
+	}
+}

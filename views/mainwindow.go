@@ -1,0 +1,173 @@
+package views
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"localpost/data"
+)
+
+// MainUI is the main window and its screens.
+type MainUI struct {
+	Window fyne.Window
+
+	core Core
+	b    *bridge
+	now  func() time.Time
+
+	tabs                                 *container.AppTabs
+	calendarTab, composeTab, accountsTab *container.TabItem
+	settingsTab                          *container.TabItem
+	calendar                             *calendarScreen
+	composer                             *composerScreen
+	accounts                             *accountsScreen
+	settings                             *settingsScreen
+	flashTimer                           *time.Timer
+}
+
+// NewMainWindow builds the main window. title is e.g. "Localpost" or "Localpost — Demo".
+func NewMainWindow(a fyne.App, core Core, title string) fyne.Window {
+	return NewMainUI(a, core, title).Window
+}
+
+// NewMainUI builds the main window and starts loading its data. Wire the
+// core's Config.OnChange to func() { fyne.Do(ui.Refresh) }.
+func NewMainUI(a fyne.App, core Core, title string) *MainUI {
+	return newMainUI(a, core, title, time.Now)
+}
+
+func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts ...func(*bridge)) *MainUI {
+	w := a.NewWindow(title)
+	u := &MainUI{Window: w, core: core, now: now, b: newBridge(w, a.OpenURL)}
+	for _, o := range opts {
+		o(u.b)
+	}
+	u.calendar = newCalendarScreen(core, u.b, now)
+	u.composer = newComposerScreen(core, u.b, now)
+	u.accounts = newAccountsScreen(core, u.b)
+	u.settings = newSettingsScreen(core, u.b)
+
+	u.calendar.onOpenPost = u.onOpenPost
+	u.calendar.onNewPost = u.onNewPost
+	u.calendar.onAccounts = func() { u.tabs.Select(u.accountsTab) }
+	u.composer.onDone = u.onPostDone
+	u.composer.onSaved = u.onDraftSaved
+	u.accounts.onChanged = u.Refresh
+	u.settings.onZoneChanged = u.onZoneChanged
+
+	u.calendarTab = container.NewTabItemWithIcon("Calendar", theme.CalendarIcon(), u.calendar.build())
+	u.composeTab = container.NewTabItemWithIcon("New post", theme.DocumentCreateIcon(), u.composer.build())
+	u.accountsTab = container.NewTabItemWithIcon("Accounts", theme.AccountIcon(), u.accounts.build())
+	u.settingsTab = container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), u.settings.build())
+	u.tabs = container.NewAppTabs(u.calendarTab, u.composeTab, u.accountsTab, u.settingsTab)
+	u.tabs.SetTabLocation(container.TabLocationLeading)
+
+	w.SetContent(u.tabs)
+	w.Resize(fyne.NewSize(1100, 760))
+	u.Refresh()
+	return u
+}
+
+// Refresh reloads the calendar month and the accounts off the UI thread.
+// Call it on the Fyne thread (from elsewhere: fyne.Do(ui.Refresh)).
+func (u *MainUI) Refresh() {
+	u.calendar.reload()
+	u.reloadAccounts()
+	u.settings.load()
+}
+
+func (u *MainUI) reloadAccounts() {
+	u.b.run(func() func() {
+		ctx, cancel := u.b.ctx()
+		defer cancel()
+		accs, err := u.core.Accounts(ctx)
+		return func() {
+			if err != nil {
+				u.accounts.setError(err)
+				return
+			}
+			u.accounts.setAccounts(accs)
+			u.composer.setAccounts(accs)
+			u.calendar.setAccounts(accs)
+		}
+	})
+}
+
+// onNewPost opens the composer on day.
+func (u *MainUI) onNewPost(day time.Time) {
+	u.composer.startOn(day)
+	u.tabs.Select(u.composeTab)
+	u.Window.Canvas().Focus(u.composer.text)
+}
+
+// onOpenPost opens a post from the calendar: plans go to the composer,
+// everything else to a dialog that shows what happened.
+func (u *MainUI) onOpenPost(e data.CalendarEntry) {
+	switch e.State {
+	case data.StateDraft, data.StateScheduled:
+		u.editPost(e.PostID)
+	default:
+		u.showPost(e)
+	}
+}
+
+func (u *MainUI) editPost(id int64) {
+	loc := u.core.Location()
+	u.b.run(func() func() {
+		ctx, cancel := u.b.ctx()
+		defer cancel()
+		p, err := u.core.Post(ctx, id)
+		if err != nil {
+			return func() { u.b.errorDialog(err) }
+		}
+		d := u.core.DraftFromPost(p, loc)
+		return func() {
+			u.composer.load(d)
+			u.tabs.Select(u.composeTab)
+		}
+	})
+}
+
+// onPostDone follows a scheduled, posted or deleted post to its month.
+func (u *MainUI) onPostDone(p data.Post, msg string) {
+	t := p.PlannedAt
+	if t.IsZero() {
+		t = u.now()
+	}
+	u.calendar.setMonth(t)
+	u.tabs.Select(u.calendarTab)
+	u.Refresh()
+	u.flash(msg)
+}
+
+func (u *MainUI) onDraftSaved(p data.Post) {
+	u.calendar.reload()
+	u.flash("Draft saved.")
+}
+
+func (u *MainUI) onZoneChanged() {
+	u.composer.zoneChanged()
+	u.calendar.zoneChanged()
+	u.Refresh()
+}
+
+// flash shows a short confirmation beside the month for a few seconds.
+func (u *MainUI) flash(msg string) {
+	if msg == "" {
+		return
+	}
+	u.calendar.setStatus(msg, false)
+	if u.flashTimer != nil {
+		u.flashTimer.Stop()
+	}
+	u.flashTimer = time.AfterFunc(6*time.Second, func() {
+		u.b.do(func() {
+			if u.calendar.status.Text == msg {
+				u.calendar.setStatus("", false)
+			}
+		})
+	})
+}

@@ -1,0 +1,183 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// systemZone is the zone choice that follows the computer's setting.
+const systemZone = "System"
+
+// commonZones is the short list the zone picker offers; the current zone
+// is added when it is not among them.
+var commonZones = []string{
+	systemZone, "UTC",
+	"Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Brussels", "Europe/Amsterdam",
+	"Europe/Berlin", "Europe/Zurich", "Europe/Vienna", "Europe/Madrid", "Europe/Rome", "Europe/Stockholm",
+	"Europe/Oslo", "Europe/Copenhagen", "Europe/Warsaw", "Europe/Prague", "Europe/Budapest", "Europe/Athens",
+	"Europe/Helsinki", "Europe/Kyiv", "Europe/Istanbul", "Europe/Moscow",
+	"Africa/Casablanca", "Africa/Lagos", "Africa/Cairo", "Africa/Nairobi", "Africa/Johannesburg",
+	"Asia/Jerusalem", "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Jakarta",
+	"Asia/Singapore", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Manila", "Asia/Seoul", "Asia/Tokyo",
+	"Australia/Perth", "Australia/Adelaide", "Australia/Brisbane", "Australia/Sydney", "Pacific/Auckland",
+	"Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Vancouver", "America/Phoenix",
+	"America/Denver", "America/Chicago", "America/Mexico_City", "America/New_York", "America/Toronto",
+	"America/Bogota", "America/Lima", "America/Halifax", "America/Santiago", "America/Sao_Paulo",
+	"America/Argentina/Buenos_Aires", "America/St_Johns",
+}
+
+// graceChoices are the offered missed-post grace periods.
+var graceChoices = []time.Duration{
+	15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
+
+func graceLabel(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		if d == 24*time.Hour {
+			return "1 day"
+		}
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		if d == time.Hour {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
+}
+
+// settingsScreen shows where the data lives and the few choices there are.
+type settingsScreen struct {
+	core Core
+	b    *bridge
+
+	loading bool // set while load fills the selects, so no change is sent back
+	dir     *widget.Label
+	zone    *widget.Select
+	grace   *widget.Select
+	graces  map[string]time.Duration
+
+	onZoneChanged func()
+}
+
+func newSettingsScreen(core Core, b *bridge) *settingsScreen {
+	return &settingsScreen{core: core, b: b}
+}
+
+func (s *settingsScreen) build() fyne.CanvasObject {
+	heading := ext(&widget.Label{Text: "Settings", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText})
+	s.dir = ext(&widget.Label{Truncation: fyne.TextTruncateEllipsis, Selectable: true})
+	openBtn := ext(&widget.Button{Text: "Open folder", Icon: theme.FolderOpenIcon(), OnTapped: s.onOpenFolder})
+	s.zone = ext(&widget.Select{Options: append([]string(nil), commonZones...), OnChanged: s.onZone})
+	s.grace = ext(&widget.Select{OnChanged: s.onGrace})
+
+	folder := widget.NewCard("Data folder", "", container.NewVBox(
+		container.NewBorder(nil, nil, nil, openBtn, s.dir),
+		ext(&widget.Label{Text: "Everything stays in this folder; tokens are in your system keyring.", Wrapping: fyne.TextWrapWord}),
+	))
+	zone := widget.NewCard("Time zone", "Posts are planned and shown in this zone.",
+		container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.zone.MinSize().Height), s.zone)))
+	missed := widget.NewCard("Missed posts", "", container.NewVBox(
+		container.NewHBox(widget.NewLabel("Publish posts that were due while Localpost was closed if less than"), s.grace, widget.NewLabel("late.")),
+		ext(&widget.Label{Text: "Later ones wait in the calendar for you to decide."}),
+	))
+	s.load()
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed)))
+}
+
+// load shows the core's current settings.
+func (s *settingsScreen) load() {
+	s.loading = true
+	defer func() { s.loading = false }()
+	s.dir.SetText(s.core.DataDir())
+
+	name := s.core.Location().String()
+	if name == "Local" || name == "" {
+		name = systemZone
+	}
+	if !contains(s.zone.Options, name) {
+		s.zone.Options = append(s.zone.Options, name)
+	}
+	s.zone.SetSelected(name)
+
+	cur := s.core.MissedGrace()
+	s.graces = map[string]time.Duration{}
+	var opts []string
+	for _, d := range graceChoices {
+		opts = append(opts, graceLabel(d))
+		s.graces[graceLabel(d)] = d
+	}
+	if _, ok := s.graces[graceLabel(cur)]; !ok && cur > 0 {
+		opts = append(opts, graceLabel(cur))
+		s.graces[graceLabel(cur)] = cur
+	}
+	s.grace.SetOptions(opts)
+	s.grace.SetSelected(graceLabel(cur))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *settingsScreen) onOpenFolder() {
+	dir := s.core.DataDir()
+	if dir == "" {
+		return
+	}
+	s.b.open(storage.NewFileURI(dir).String())
+}
+
+func (s *settingsScreen) onZone(name string) {
+	if s.loading {
+		return
+	}
+	if name == systemZone {
+		name = ""
+	}
+	s.b.run(func() func() {
+		err := s.core.SetZone(name)
+		return func() {
+			if err != nil {
+				s.b.errorDialog(err)
+				s.load()
+				return
+			}
+			if s.onZoneChanged != nil {
+				s.onZoneChanged()
+			}
+		}
+	})
+}
+
+func (s *settingsScreen) onGrace(label string) {
+	if s.loading {
+		return
+	}
+	d, ok := s.graces[label]
+	if !ok {
+		return
+	}
+	s.b.run(func() func() {
+		err := s.core.SetMissedGrace(d)
+		return func() {
+			if err != nil {
+				s.b.errorDialog(err)
+				s.load()
+			}
+		}
+	})
+}
