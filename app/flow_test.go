@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -505,5 +506,31 @@ func TestCrashMidPublishIsNeverPostedTwice(t *testing.T) {
 	}
 	if st := e.post(t, old.ID).State; st != data.StatePublished {
 		t.Fatalf("after the user's word: %s", st)
+	}
+}
+
+// noKeyring is a machine without a Secret Service.
+type noKeyring struct{}
+
+func (noKeyring) Set(string, string) error {
+	return fmt.Errorf("%w: install GNOME Keyring", data.ErrNoKeyring)
+}
+func (noKeyring) Get(string) (string, error) {
+	return "", fmt.Errorf("%w: install GNOME Keyring", data.ErrNoKeyring)
+}
+func (noKeyring) Delete(string) error {
+	return fmt.Errorf("%w: install GNOME Keyring", data.ErrNoKeyring)
+}
+
+func TestNoKeyringStoresNothing(t *testing.T) {
+	e := newEnv(t)
+	e.app.secrets = noKeyring{}
+	_, err := e.app.ConnectMastodon(context.Background(), e.fake.URL, nil)
+	if !errors.Is(err, data.ErrNoKeyring) || !strings.Contains(err.Error(), "install") {
+		t.Fatalf("err = %v, want the keyring error saying what to install", err)
+	}
+	accs, _ := e.app.Accounts(context.Background())
+	if len(accs) != 0 {
+		t.Fatalf("account stored without its token: %+v", accs)
 	}
 }

@@ -188,6 +188,8 @@ type connectDialog struct {
 	server     *widget.Entry
 	activity   *widget.Activity
 	step       *widget.Label
+	copyBtn    *widget.Button // shown when the browser could not be opened
+	signInURL  string
 	errLabel   *widget.Label
 	connectBtn *widget.Button
 	cancelBtn  *widget.Button
@@ -206,6 +208,8 @@ func (d *connectDialog) show(server, hint string) {
 	d.activity.Hide()
 	d.step = ext(&widget.Label{Wrapping: fyne.TextWrapWord})
 	d.errLabel = problemLabel()
+	d.copyBtn = ext(&widget.Button{Text: "Copy sign-in address", Icon: theme.ContentCopyIcon(), OnTapped: d.onCopyAddress})
+	d.copyBtn.Hide()
 	d.connectBtn = ext(&widget.Button{Text: "Connect", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: d.onConnect})
 	d.cancelBtn = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel})
 
@@ -217,6 +221,7 @@ func (d *connectDialog) show(server, hint string) {
 		ext(&widget.Label{Text: intro, Wrapping: fyne.TextWrapWord}),
 		container.New(layout.NewFormLayout(), ext(&widget.Label{Text: "Server", TextStyle: fyne.TextStyle{Bold: true}}), d.server),
 		container.NewBorder(nil, nil, d.activity, nil, d.step),
+		container.NewHBox(d.copyBtn),
 		d.errLabel,
 	)
 	d.dlg = dialog.NewCustomWithoutButtons("Connect a Mastodon account", content, d.b.win)
@@ -241,7 +246,7 @@ func (d *connectDialog) onConnect() {
 	progress := func(step string) {
 		d.b.do(func() {
 			if d.cancel != nil {
-				d.step.SetText(step)
+				d.setStep(step)
 			}
 		})
 	}
@@ -270,6 +275,25 @@ func (d *connectDialog) onConnect() {
 	})
 }
 
+// setStep shows a step of the connection. When the core could not open the
+// browser it sends the sign-in address on a second line: that goes behind a
+// copy button instead of filling the dialog.
+func (d *connectDialog) setStep(step string) {
+	msg, addr, ok := strings.Cut(step, "\n")
+	if ok && strings.HasPrefix(addr, "http") {
+		d.signInURL = addr
+		d.step.SetText(strings.TrimSuffix(msg, ":") + ". Copy the address below and paste it into your browser; this window waits.")
+		d.copyBtn.Show()
+		return
+	}
+	d.step.SetText(step)
+}
+
+func (d *connectDialog) onCopyAddress() {
+	fyne.CurrentApp().Clipboard().SetContent(d.signInURL)
+	d.copyBtn.SetText("Copied — paste it into your browser")
+}
+
 func (d *connectDialog) onCancel() {
 	if d.cancel != nil {
 		d.cancelled = true
@@ -284,6 +308,9 @@ func (d *connectDialog) onCancel() {
 func (d *connectDialog) setBusy(busy bool, step string) {
 	d.errLabel.Hide()
 	d.step.SetText(step)
+	if !busy {
+		d.copyBtn.Hide()
+	}
 	if busy {
 		d.server.Disable()
 		d.connectBtn.Disable()

@@ -624,3 +624,23 @@ func TestNoAccountsBannerLeadsToAccounts(t *testing.T) {
 		t.Error("banner button did not open Accounts")
 	}
 }
+
+func TestConnectDialogOffersAddressWhenNoBrowser(t *testing.T) {
+	loc := berlin(t)
+	fc := newFakeCore(loc)
+	u := newTestUI(t, fc, fixedNow(loc))
+	test.Tap(u.accounts.connectBtn)
+	cd := u.accounts.connect
+	if cd.copyBtn.Visible() {
+		t.Fatal("copy button shown before it is needed")
+	}
+	addr := "https://example.social/oauth/authorize?client_id=x&state=y"
+	cd.setStep("Could not open your browser. Open this address in a browser to approve Localpost:\n" + addr)
+	if !cd.copyBtn.Visible() || strings.Contains(cd.step.Text, addr) {
+		t.Fatalf("step %q, copy visible %v", cd.step.Text, cd.copyBtn.Visible())
+	}
+	test.Tap(cd.copyBtn)
+	if got := fyne.CurrentApp().Clipboard().Content(); got != addr {
+		t.Fatalf("clipboard %q", got)
+	}
+}
