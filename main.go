@@ -1,0 +1,134 @@
+// Command localpost is a local-first desktop social media planner. This
+// file only reads the flags and wires the core (app/) to the window (views/).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	_ "time/tzdata" // IANA zones on machines without them (Windows)
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	"github.com/pkg/browser"
+
+	"localpost/app"
+	"localpost/data"
+	"localpost/platforms/fakes"
+	"localpost/resources"
+	"localpost/views"
+)
+
+// appID must match the ID in FyneApp.toml.
+const appID = "app.localpost.desktop"
+
+func main() {
+	dataDir := flag.String("data-dir", "", "folder holding localpost.db and media (default: the user's config folder/Localpost)")
+	demo := flag.Bool("demo", false, "try Localpost on throwaway data against a local fake Mastodon server")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "localpost: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
+	os.Exit(run(*dataDir, *demo))
+}
+
+func run(dataDir string, demo bool) int {
+	fyneApp := fyneapp.NewWithID(appID)
+	fyneApp.SetIcon(resources.Icon)
+
+	// SIGINT/SIGTERM end the app as closing the window does, so the data is
+	// closed properly and the exit status is 0 (the smoke test relies on it;
+	// Fyne's desktop driver does the same, other drivers may not).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() { <-sigs; fyne.Do(fyneApp.Quit) }()
+
+	title := "Localpost"
+	cfg := app.Config{Secrets: data.Keyring()}
+	if demo {
+		title = "Localpost — Demo"
+		cfg.Demo, cfg.Secrets = true, data.MemorySecrets() // demo tokens are throwaway
+		fake, err := fakes.StartMastodon("127.0.0.1:0")
+		if err != nil {
+			return fail(fyneApp, err)
+		}
+		defer fake.Close()
+		cfg.DemoServer = fake.URL
+		// The real path is the system browser; where there is none, the
+		// demo plays the user pressing Authorize on the fake's page.
+		cfg.OpenURL = func(u string) error {
+			if err := browser.OpenURL(u); err != nil {
+				return fake.Approve(u)
+			}
+			return nil
+		}
+		if dataDir == "" { // a folder given with --data-dir is the user's: kept
+			tmp, err := os.MkdirTemp("", "localpost-demo-")
+			if err != nil {
+				return fail(fyneApp, err)
+			}
+			defer os.RemoveAll(tmp)
+			dataDir = tmp
+		}
+	}
+	if dataDir == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return fail(fyneApp, fmt.Errorf("no folder for Localpost's data (%w); start it with --data-dir DIR", err))
+		}
+		dataDir = filepath.Join(dir, "Localpost")
+	}
+	cfg.DataDir = dataDir
+
+	var ui *views.MainUI // set below, before anything can call OnChange's func on the UI thread
+	cfg.OnChange = func() {
+		fyne.Do(func() {
+			if ui != nil {
+				ui.Refresh()
+			}
+		})
+	}
+	cfg.Notify = func(title, body string) {
+		fyne.Do(func() { fyneApp.SendNotification(fyne.NewNotification(title, body)) })
+	}
+	core, err := app.New(cfg)
+	if err != nil {
+		return fail(fyneApp, err)
+	}
+	defer func() {
+		if err := core.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "localpost: closing:", err)
+		}
+	}()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // runs before core.Close: the publisher stops first
+	ui = views.NewMainUI(fyneApp, core, title)
+	core.Start(ctx)
+	ui.Window.ShowAndRun()
+	return 0
+}
+
+// fail reports an error that stops Localpost from starting on stderr and in
+// a small window, and returns the exit status once the user closed it.
+func fail(a fyne.App, err error) int {
+	fmt.Fprintln(os.Stderr, "localpost:", err)
+	w := a.NewWindow("Localpost — cannot start")
+	msg := widget.NewLabel(err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), widget.NewButton("Quit", a.Quit)), nil, nil,
+		container.NewVBox(widget.NewLabelWithStyle("Localpost could not start", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg)))
+	w.Resize(fyne.NewSize(520, 200))
+	w.ShowAndRun()
+	return 1
+}
