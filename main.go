@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 	_ "time/tzdata" // IANA zones on machines without them (Windows)
 
 	"fyne.io/fyne/v2"
@@ -114,6 +115,20 @@ func run(dataDir string, demo bool) int {
 	defer cancel() // runs before core.Close: the publisher stops first
 	ui = views.NewMainUI(fyneApp, core, title)
 	core.Start(ctx)
+	// A minute's refresh moves "today" past midnight and keeps the
+	// calendar true even if a change notice was missed.
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fyne.Do(ui.Refresh)
+			}
+		}
+	}()
 	ui.Window.ShowAndRun()
 	return 0
 }
