@@ -26,6 +26,7 @@ const (
 type Limits struct {
 	MaxChars       int      // maximum text length as the network counts it
 	URLWeight      int      // if > 0, every URL counts as this many characters
+	WideWeight     int      // if > 0, characters outside X's "light" ranges (CJK, emoji) count this much
 	MaxMedia       int      // maximum attachments per post
 	MaxImageBytes  int64    // largest image accepted, 0 = unknown
 	MediaTypes     []string // accepted MIME types
@@ -41,6 +42,10 @@ type Media struct {
 	Mime string
 	Size int64
 	Alt  string
+	// PublicURL is where the file can be fetched by the network, for
+	// networks that pull media (Instagram); set by the app after it put the
+	// file in the user's public media location.
+	PublicURL string
 }
 
 // Post is what a client publishes: the text already tailored for this
@@ -49,6 +54,7 @@ type Post struct {
 	Text           string
 	Media          []Media
 	IdempotencyKey string
+	Options        Options
 }
 
 // Result is where a published post lives.
@@ -81,19 +87,41 @@ func (p Problem) String() string { return p.Field + ": " + p.Message }
 
 // CountChars counts text the way a network with these limits does.
 // Mastodon counts code points and every URL as URLWeight characters.
+// X also counts characters outside its light ranges as WideWeight.
 func (l Limits) CountChars(text string) int {
 	if l.URLWeight <= 0 {
-		return utf8.RuneCountInString(text)
+		return l.countRunes(text)
 	}
 	n := 0
 	for _, tok := range splitKeepingURLs(text) {
 		if tok.url {
 			n += l.URLWeight
 		} else {
-			n += utf8.RuneCountInString(tok.s)
+			n += l.countRunes(tok.s)
 		}
 	}
 	return n
+}
+
+func (l Limits) countRunes(s string) int {
+	if l.WideWeight <= 0 {
+		return utf8.RuneCountInString(s)
+	}
+	n := 0
+	for _, r := range s {
+		if isLight(r) {
+			n++
+		} else {
+			n += l.WideWeight
+		}
+	}
+	return n
+}
+
+// isLight reports the code points X counts as one (twitter-text's
+// default ranges); everything else, CJK and emoji included, counts two.
+func isLight(r rune) bool {
+	return r <= 0x10FF || (r >= 0x2000 && r <= 0x200D) || (r >= 0x2010 && r <= 0x201F) || (r >= 0x2032 && r <= 0x2037)
 }
 
 // Validate checks a post against the limits. Files are checked by the

@@ -49,3 +49,17 @@ func TestErrorFromStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestCountCharsWeighsWideCharacters(t *testing.T) {
+	x := Limits{MaxChars: 280, URLWeight: 23, WideWeight: 2}
+	for text, want := range map[string]int{
+		"hello":                     5,
+		"日本語":                       6,
+		"café ☕":                    4 + 1 + 2,
+		"see https://example.com 😀": 4 + 23 + 1 + 2,
+	} {
+		if got := x.CountChars(text); got != want {
+			t.Errorf("CountChars(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
