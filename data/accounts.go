@@ -15,14 +15,14 @@ import (
 const AvatarDir = "avatars"
 
 const accountColumns = `id, network, server, remote_id, handle, display_name, avatar_path, kind, url, state,
-	token_expiry, created_at`
+	token_expiry, created_at, extra`
 
 func scanAccount(sc interface{ Scan(...any) error }) (Account, error) {
 	var a Account
 	var expiry sql.NullInt64
 	var created int64
 	err := sc.Scan(&a.ID, &a.Network, &a.Server, &a.RemoteID, &a.Handle, &a.DisplayName, &a.AvatarPath, &a.Kind,
-		&a.URL, &a.State, &expiry, &created)
+		&a.URL, &a.State, &expiry, &created, &a.Extra)
 	a.TokenExpiry = fromMS(expiry)
 	a.CreatedAt = time.UnixMilli(created).UTC()
 	return a, err
@@ -55,13 +55,13 @@ func (s *Store) SaveAccount(ctx context.Context, a Account) (Account, error) {
 	var id int64
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO accounts (network, server, remote_id, handle, display_name, avatar_path,
-			kind, url, state, token_expiry, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			kind, url, state, token_expiry, created_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (network, server, remote_id) DO UPDATE SET handle = excluded.handle,
 				display_name = excluded.display_name, avatar_path = excluded.avatar_path, kind = excluded.kind,
-				url = excluded.url, state = excluded.state, token_expiry = excluded.token_expiry
+				url = excluded.url, state = excluded.state, token_expiry = excluded.token_expiry, extra = excluded.extra
 			RETURNING id`,
 			a.Network, a.Server, a.RemoteID, a.Handle, a.DisplayName, a.AvatarPath, a.Kind, a.URL, a.State,
-			ms(a.TokenExpiry), created.UnixMilli()).Scan(&id)
+			ms(a.TokenExpiry), created.UnixMilli(), a.Extra).Scan(&id)
 	})
 	if err != nil {
 		return a, fmt.Errorf("save account %s: %w", a.Handle, err)

@@ -27,9 +27,13 @@ var mediaTypes = map[string]string{
 	"image/jpeg": ".jpg",
 	"image/gif":  ".gif",
 	"image/webp": ".webp",
+	// Videos, for the networks that take them (YouTube, TikTok, X, ...).
+	"video/mp4":       ".mp4",
+	"video/quicktime": ".mov",
+	"video/webm":      ".webm",
 }
 
-const acceptedMedia = "PNG, JPEG, GIF or WebP images"
+const acceptedMedia = "PNG, JPEG, GIF or WebP images, or MP4, MOV or WebM videos"
 
 const mediaColumns = `m.id, m.sha256, m.file, m.mime, m.size, m.width, m.height`
 
@@ -71,9 +75,13 @@ func (s *Store) AddMedia(ctx context.Context, src string) (Media, error) {
 		return Media{}, fmt.Errorf("%s is %s, which Localpost cannot attach; attach %s", src, describe(mime), acceptedMedia)
 	}
 	m := Media{Mime: mime, Size: size}
-	if mime == "image/webp" {
+	switch {
+	case mime == "image/webp":
 		m.Width, m.Height = webpSize(head)
-	} else {
+	case strings.HasPrefix(mime, "video/"):
+		// Dimensions and duration need a container parser; the networks
+		// check them on upload and say so.
+	default:
 		cfg, _, err := image.DecodeConfig(io.NewSectionReader(f, 0, size))
 		if err != nil {
 			return Media{}, fmt.Errorf("%s looks like %s but cannot be read (%v); it may be damaged", src, describe(mime), err)
@@ -150,6 +158,9 @@ func copyVerified(src io.ReaderAt, size int64, dir, dst, sum string) (err error)
 func sniff(head []byte) string {
 	if isWebP(head) {
 		return "image/webp"
+	}
+	if len(head) >= 12 && string(head[4:8]) == "ftyp" && string(head[8:12]) == "qt  " {
+		return "video/quicktime"
 	}
 	mime, _, _ := strings.Cut(http.DetectContentType(head), ";")
 	return mime

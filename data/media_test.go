@@ -138,3 +138,23 @@ func TestWebPSize(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMediaAcceptsVideos(t *testing.T) {
+	s := mustOpen(t)
+	dir := t.TempDir()
+	mp4 := append([]byte{0, 0, 0, 0x18}, []byte("ftypmp42\x00\x00\x00\x00mp42isom")...)
+	mov := append([]byte{0, 0, 0, 0x14}, []byte("ftypqt  \x00\x00\x02\x00qt  ")...)
+	for name, head := range map[string][]byte{"clip.mp4": mp4, "clip.mov": mov, "clip.webm": {0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x86, 0x81, 0x01}} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, append(head, make([]byte, 4096)...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.AddMedia(context.Background(), p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.HasPrefix(m.Mime, "video/") || filepath.Ext(m.File) != filepath.Ext(name) {
+			t.Errorf("%s: mime %s file %s", name, m.Mime, m.File)
+		}
+	}
+}

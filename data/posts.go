@@ -91,8 +91,8 @@ func (s *Store) CreatePost(ctx context.Context, p Post) (Post, error) {
 }
 
 func insertTarget(ctx context.Context, tx *sql.Tx, postID int64, t Target) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO targets (post_id, account_id, text_override, state, idempotency_key)
-		VALUES (?, ?, ?, ?, ?)`, postID, t.AccountID, t.TextOverride, t.State, newIdempotencyKey())
+	_, err := tx.ExecContext(ctx, `INSERT INTO targets (post_id, account_id, text_override, options, state, idempotency_key)
+		VALUES (?, ?, ?, ?, ?, ?)`, postID, t.AccountID, t.TextOverride, t.Options, t.State, newIdempotencyKey())
 	if err != nil {
 		return fmt.Errorf("target on account %d: %w", t.AccountID, err)
 	}
@@ -214,8 +214,8 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 				continue
 			}
 			keep[t.AccountID] = true
-			if _, err := tx.ExecContext(ctx, `UPDATE targets SET text_override = ?, state = ?, next_attempt_at = NULL
-				WHERE id = ?`, t.TextOverride, t.State, tid); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE targets SET text_override = ?, options = ?, state = ?, next_attempt_at = NULL
+				WHERE id = ?`, t.TextOverride, t.Options, t.State, tid); err != nil {
 				return fmt.Errorf("target %d: %w", tid, err)
 			}
 		}
@@ -295,7 +295,7 @@ func loadPost(ctx context.Context, q querier, id int64) (Post, error) {
 }
 
 const targetColumns = `id, post_id, account_id, text_override, state, remote_id, remote_url, attempts,
-	last_error, idempotency_key, next_attempt_at, published_at, claimed_at`
+	last_error, idempotency_key, next_attempt_at, published_at, claimed_at, options, pending`
 
 func queryTargets(ctx context.Context, q querier, where string, args ...any) ([]Target, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+targetColumns+` FROM targets `+where, args...)
@@ -308,7 +308,7 @@ func queryTargets(ctx context.Context, q querier, where string, args ...any) ([]
 		var t Target
 		var next, pub, claimed sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.PostID, &t.AccountID, &t.TextOverride, &t.State, &t.RemoteID, &t.RemoteURL,
-			&t.Attempts, &t.LastError, &t.IdempotencyKey, &next, &pub, &claimed); err != nil {
+			&t.Attempts, &t.LastError, &t.IdempotencyKey, &next, &pub, &claimed, &t.Options, &t.Pending); err != nil {
 			return nil, err
 		}
 		t.NextAttemptAt, t.PublishedAt, t.ClaimedAt = fromMS(next), fromMS(pub), fromMS(claimed)

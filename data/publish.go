@@ -118,9 +118,11 @@ func (s *Store) FinishAttempt(ctx context.Context, targetID int64, a Attempt, st
 				remote_id = CASE WHEN ? THEN ? ELSE remote_id END,
 				remote_url = CASE WHEN ? THEN ? ELSE remote_url END,
 				published_at = coalesce(?, published_at),
-				attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+				attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+				pending = CASE WHEN ? THEN NULL ELSE pending END
 			WHERE id = ? RETURNING post_id`,
-			st, st == StatePublished, remoteID, st == StatePublished, url, published, errMsg, ms(next), targetID).Scan(&postID)
+			st, st == StatePublished, remoteID, st == StatePublished, url, published, errMsg, ms(next),
+			st == StatePublished, targetID).Scan(&postID)
 		if err != nil {
 			return notFound(err)
 		}
@@ -215,4 +217,20 @@ func (s *Store) SetTargetState(ctx context.Context, id int64, st TargetState, ms
 		return fmt.Errorf("target %d: %w", id, err)
 	}
 	return nil
+}
+
+// SetTargetPending keeps the state of a multi-step publish (an upload
+// session, a container id) so that a restart continues it. It is written in
+// its own transaction the moment the network created something.
+func (s *Store) SetTargetPending(ctx context.Context, id int64, pending []byte) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE targets SET pending = ? WHERE id = ?`, pending, id)
+		if err != nil {
+			return fmt.Errorf("target %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("target %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
 }

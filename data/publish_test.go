@@ -227,3 +227,41 @@ func TestTargetsInStateAndSetTargetState(t *testing.T) {
 		t.Errorf("SetTargetState on missing target = %v", err)
 	}
 }
+
+func TestPendingStateKeptUntilPublished(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	acc, err := s.SaveAccount(ctx, Account{Network: "youtube", RemoteID: "UC1", Handle: "chan", Extra: `{"a":"b"}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.Extra != `{"a":"b"}` {
+		t.Fatalf("extra %q", acc.Extra)
+	}
+	p, err := s.CreatePost(ctx, Post{Text: "v", PlannedAt: time.Now().UTC(), Zone: "UTC",
+		Targets: []Target{{AccountID: acc.ID, State: StateScheduled, Options: `{"Title":"T"}`}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := p.Targets[0].ID
+	if p.Targets[0].Options != `{"Title":"T"}` {
+		t.Fatalf("options %q", p.Targets[0].Options)
+	}
+	if err := s.SetTargetPending(ctx, tid, []byte(`{"session":"s1"}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Post(ctx, p.ID)
+	if string(got.Targets[0].Pending) != `{"session":"s1"}` {
+		t.Fatalf("pending %q", got.Targets[0].Pending)
+	}
+	if err := s.FinishAttempt(ctx, tid, Attempt{Outcome: "published"}, StatePublished, "v1", "https://x/v1", "", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Post(ctx, p.ID)
+	if got.Targets[0].Pending != nil {
+		t.Fatalf("pending kept after publishing: %q", got.Targets[0].Pending)
+	}
+	if err := s.SetTargetPending(ctx, 9999, nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing target: %v", err)
+	}
+}

@@ -36,6 +36,7 @@ type Account struct {
 	State       AccountState
 	TokenExpiry time.Time // zero when the token does not expire
 	CreatedAt   time.Time
+	Extra       string // JSON the network needs to publish as this account (no secrets)
 }
 
 // SecretKey is the keyring entry that holds this account's token.
@@ -95,6 +96,8 @@ type Target struct {
 	IdempotencyKey string // written before the first network call
 	NextAttemptAt  time.Time
 	PublishedAt    time.Time
+	Options        string // JSON of the network's options (title, board, ...)
+	Pending        []byte // state of a multi-step publish, for resuming after a restart
 	ClaimedAt      time.Time // when ClaimTarget last moved it to publishing; zero if never
 }
 
