@@ -96,8 +96,8 @@ type Target struct {
 	IdempotencyKey string // written before the first network call
 	NextAttemptAt  time.Time
 	PublishedAt    time.Time
-	Options        string // JSON of the network's options (title, board, ...)
-	Pending        []byte // state of a multi-step publish, for resuming after a restart
+	Options        string    // JSON of the network's options (title, board, ...)
+	Pending        []byte    // state of a multi-step publish, for resuming after a restart
 	ClaimedAt      time.Time // when ClaimTarget last moved it to publishing; zero if never
 }
 
