@@ -15,6 +15,7 @@ import (
 	"github.com/pkg/browser"
 
 	"localpost/data"
+	"localpost/platforms"
 )
 
 // Config wires an App.
@@ -33,6 +34,9 @@ type Config struct {
 	OnChange func()
 	// Notify shows a desktop notification (from any goroutine).
 	Notify func(title, body string)
+	// Providers are the networks besides Mastodon; nil = the real ones
+	// (tests and --demo pass clients of the fakes).
+	Providers map[platforms.Network]platforms.Provider
 }
 
 // App is the running core.
@@ -52,10 +56,14 @@ type App struct {
 	stop context.CancelFunc
 	done chan struct{}
 
-	mu sync.Mutex // guards limitsCache
+	providers map[platforms.Network]platforms.Provider
+
+	mu sync.Mutex // guards limitsCache and paste
 	// limitsCache holds limits read from servers this run; the settings
 	// table keeps them for offline use.
 	limitsCache map[string]string
+	// paste is the login waiting for a pasted redirect address, if any.
+	paste *loopback
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that
@@ -91,6 +99,10 @@ func New(cfg Config) (*App, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	a.providers = cfg.Providers
+	if a.providers == nil {
+		a.providers = DefaultProviders(a.http)
 	}
 	return a, nil
 }

@@ -35,6 +35,15 @@ type Draft struct {
 	Day        time.Time // the date picked (year, month, day are used)
 	Clock      string    // "15:04" in Zone
 	Zone       *time.Location
+	// Variants tailor the post per account (by account ID): its own text
+	// ("" = the common text) and the network's options.
+	Variants map[int64]Variant
+}
+
+// Variant is the post as one account publishes it.
+type Variant struct {
+	Text    string
+	Options platforms.Options
 }
 
 // ErrInPast is returned by Schedule for a time already gone; the UI offers
@@ -83,6 +92,11 @@ func (a *App) rememberLimits(server string, l platforms.Limits) {
 }
 
 func (a *App) accountLimits(ctx context.Context, acc data.Account) platforms.Limits {
+	if acc.Network != string(platforms.Mastodon) {
+		if p, ok := a.providers[platforms.Network(acc.Network)]; ok {
+			return p.Limits()
+		}
+	}
 	a.mu.Lock()
 	s, ok := a.limitsCache[acc.Server]
 	a.mu.Unlock()
@@ -147,7 +161,9 @@ func strictest(a, b platforms.Limits) platforms.Limits {
 	return a
 }
 
-// Check returns the problems that stop the draft from being scheduled.
+// Check returns the problems that stop the draft from being scheduled:
+// the post as each chosen account would publish it (its variant text and
+// options) against that account's network.
 func (a *App) Check(ctx context.Context, d Draft) []platforms.Problem {
 	var probs []platforms.Problem
 	if len(d.AccountIDs) == 0 {
@@ -159,7 +175,34 @@ func (a *App) Check(ctx context.Context, d Draft) []platforms.Problem {
 				Message: fmt.Sprintf("%s is missing from the data folder; remove it and attach the image again.", filepath.Base(m.Path))})
 		}
 	}
-	probs = append(probs, a.Limits(ctx, d.AccountIDs).Validate(platformPost(d))...)
+	seen := map[string]bool{}
+	for _, id := range d.AccountIDs {
+		acc, err := a.Store.Account(ctx, id)
+		if err != nil {
+			probs = append(probs, platforms.Problem{Field: "accounts", Message: "One of the chosen accounts no longer exists; untick it."})
+			continue
+		}
+		pp := platformPost(d)
+		field := "text"
+		if v, ok := d.Variants[id]; ok {
+			if v.Text != "" {
+				pp.Text, field = v.Text, fmt.Sprintf("variant[%d]", id)
+			}
+			pp.Options = v.Options
+		}
+		for _, pr := range a.accountLimits(ctx, acc).Validate(pp) {
+			if pr.Field == "text" {
+				pr.Field = field
+			}
+			if len(d.AccountIDs) > 1 {
+				pr.Message = acc.Handle + ": " + pr.Message
+			}
+			if !seen[pr.Field+pr.Message] {
+				seen[pr.Field+pr.Message] = true
+				probs = append(probs, pr)
+			}
+		}
+	}
 	return probs
 }
 
@@ -179,7 +222,15 @@ func toPost(d Draft, at time.Time, st data.TargetState) data.Post {
 	}
 	p := data.Post{ID: d.PostID, Text: d.Text, Title: d.Title, PlannedAt: at, Zone: zone}
 	for _, id := range d.AccountIDs {
-		p.Targets = append(p.Targets, data.Target{AccountID: id, State: st})
+		t := data.Target{AccountID: id, State: st}
+		if v, ok := d.Variants[id]; ok {
+			t.TextOverride = v.Text
+			if !isZeroOptions(v.Options) {
+				b, _ := json.Marshal(v.Options)
+				t.Options = string(b)
+			}
+		}
+		p.Targets = append(p.Targets, t)
 	}
 	for _, m := range d.Media {
 		p.Media = append(p.Media, data.Media{ID: m.MediaID, Alt: m.Alt})
@@ -271,6 +322,13 @@ func (a *App) DraftFromPost(p data.Post, loc *time.Location) Draft {
 	}
 	for _, t := range p.Targets {
 		d.AccountIDs = append(d.AccountIDs, t.AccountID)
+		if t.TextOverride != "" || t.Options != "" {
+			v := Variant{Text: t.TextOverride, Options: targetOptions(t)}
+			if d.Variants == nil {
+				d.Variants = map[int64]Variant{}
+			}
+			d.Variants[t.AccountID] = v
+		}
 	}
 	for _, m := range p.Media {
 		d.Media = append(d.Media, DraftMedia{MediaID: m.ID, Path: a.Store.MediaPath(m), Mime: m.Mime, Size: m.Size, Alt: m.Alt})
@@ -346,4 +404,18 @@ func (a *App) Attempts(ctx context.Context, postID int64) ([]data.Attempt, error
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].StartedAt.Before(all[j].StartedAt) })
 	return all, nil
+}
+
+func isZeroOptions(o platforms.Options) bool {
+	return o.Title == "" && o.Link == "" && o.BoardID == "" && o.Privacy == "" && len(o.Tags) == 0 &&
+		o.FirstComment == "" && len(o.Thread) == 0 && o.PublishAt.IsZero() && o.Thumbnail == "" && o.Kind == ""
+}
+
+// targetOptions reads a target's stored options.
+func targetOptions(t data.Target) platforms.Options {
+	var o platforms.Options
+	if t.Options != "" {
+		_ = json.Unmarshal([]byte(t.Options), &o)
+	}
+	return o
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -27,10 +28,15 @@ type ConnectProgress func(step string)
 // credential is what the keyring holds for one account: the token and, for
 // networks that register an app per server, that registration.
 type credential struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token,omitempty"`
-	ClientID     string `json:"client_id,omitempty"`
-	ClientSecret string `json:"client_secret,omitempty"`
+	AccessToken   string    `json:"access_token"`
+	RefreshToken  string    `json:"refresh_token,omitempty"`
+	Expiry        time.Time `json:"expiry,omitzero"`
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	ClientID      string    `json:"client_id,omitempty"`
+	ClientSecret  string    `json:"client_secret,omitempty"`
+	// IdentityToken is a token of the account itself where the network
+	// issues one (a Facebook Page's token).
+	IdentityToken string `json:"identity_token,omitempty"`
 }
 
 // ConnectMastodon registers Localpost on the server, opens the authorize
@@ -125,6 +131,11 @@ func (a *App) saveAvatar(ctx context.Context, c *mastodon.Client, url string) (s
 	if err != nil {
 		return "", err
 	}
+	return a.storeAvatar(b)
+}
+
+// storeAvatar keeps an image as avatars/<sha256>.<ext> and returns the name.
+func (a *App) storeAvatar(b []byte) (string, error) {
 	ext := ".img"
 	switch http.DetectContentType(b) {
 	case "image/png":

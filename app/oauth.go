@@ -9,6 +9,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -33,9 +34,16 @@ type callback struct {
 
 // listenLoopback opens the listener on a random free port. The port must be
 // known before a Mastodon app is registered, so this comes first.
-func listenLoopback() (*loopback, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func listenLoopback() (*loopback, error) { return listenLoopbackPort(0) }
+
+// listenLoopbackPort opens the listener on a given port, for networks that
+// match the registered redirect address exactly (0 = any free port).
+func listenLoopbackPort(port int) (*loopback, error) {
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
+		if port != 0 {
+			return nil, fmt.Errorf("port %d is in use by another program; choose another port in Settings → Networks and register the new address with the network: %w", port, err)
+		}
 		return nil, fmt.Errorf("could not open a local port for the login: %w", err)
 	}
 	lb := &loopback{
@@ -45,6 +53,7 @@ func listenLoopback() (*loopback, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(callbackPath, lb.handle)
+	mux.HandleFunc(callbackPath+"/", lb.handle)
 	lb.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go lb.srv.Serve(ln) //nolint:errcheck // ends with Close
 	return lb, nil
@@ -74,9 +83,28 @@ func (lb *loopback) handle(w http.ResponseWriter, r *http.Request) {
 		html.EscapeString(title), html.EscapeString(title), html.EscapeString(msg))
 }
 
+// pasteInbox is a loopback without a listener, for networks that redirect
+// to a web page: the user pastes the address and PasteRedirect delivers it.
+func pasteInbox(redirectURI string) *loopback {
+	return &loopback{redirectURI: redirectURI, results: make(chan callback, 1)}
+}
+
+// deliver hands a redirect address to the waiting login.
+func (lb *loopback) deliver(q url.Values) bool {
+	select {
+	case lb.results <- callback{code: q.Get("code"), state: q.Get("state"), errCode: q.Get("error"), errDesc: q.Get("error_description")}:
+		return true
+	default:
+		return false
+	}
+}
+
 // close stops the listener; safe to call more than once.
 func (lb *loopback) close() {
 	lb.once.Do(func() {
+		if lb.srv == nil {
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_ = lb.srv.Shutdown(ctx)
@@ -106,23 +134,40 @@ func (e *LoginDeniedError) Error() string {
 	return "the server refused the login: " + d
 }
 
-// authorize runs the authorization-code flow with PKCE and a random state:
-// it opens the authorize page with open, waits on lb for the redirect (until
-// timeout or ctx ends), checks the state before anything else, and exchanges
-// the code through hc. lb is closed when authorize returns.
-//
-// If the browser cannot be opened, openFailed gets the address to show and
-// the wait goes on: the user can paste it into a browser by hand.
+// authorize runs the authorization-code flow with PKCE and a random state
+// for an oauth2.Config (Mastodon, and the tests' OAuth server): see
+// waitForCode; the code is exchanged through hc.
 func authorize(ctx context.Context, cfg *oauth2.Config, hc *http.Client, open func(string) error, openFailed func(url string), lb *loopback, timeout time.Duration) (*oauth2.Token, error) {
-	defer lb.close()
-	state, err := randomString(24)
+	verifier := oauth2.GenerateVerifier()
+	code, err := waitForCode(ctx, open, openFailed, lb, timeout, func(state string) string {
+		return cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+	})
 	if err != nil {
 		return nil, err
 	}
-	verifier := oauth2.GenerateVerifier()
-	authURL := cfg.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
-	if err := open(authURL); err != nil && openFailed != nil {
-		openFailed(authURL)
+	xctx := context.WithValue(ctx, oauth2.HTTPClient, hc)
+	tok, err := cfg.Exchange(xctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, exchangeError(err)
+	}
+	return tok, nil
+}
+
+// waitForCode opens the authorize page built by authURL for a fresh random
+// state, waits on lb for the redirect (until timeout or ctx ends) and
+// checks the state before anything else. lb is closed when it returns.
+//
+// If the browser cannot be opened, openFailed gets the address to show and
+// the wait goes on: the user can paste it into a browser by hand.
+func waitForCode(ctx context.Context, open func(string) error, openFailed func(url string), lb *loopback, timeout time.Duration, authURL func(state string) string) (string, error) {
+	defer lb.close()
+	state, err := randomString(24)
+	if err != nil {
+		return "", err
+	}
+	u := authURL(state)
+	if err := open(u); err != nil && openFailed != nil {
+		openFailed(u)
 	}
 
 	timer := time.NewTimer(timeout)
@@ -130,27 +175,22 @@ func authorize(ctx context.Context, cfg *oauth2.Config, hc *http.Client, open fu
 	var cb callback
 	select {
 	case <-ctx.Done():
-		return nil, ErrCancelled
+		return "", ErrCancelled
 	case <-timer.C:
-		return nil, ErrLoginTimeout
+		return "", ErrLoginTimeout
 	case cb = <-lb.results:
 	}
 	lb.close()
 	if cb.state != state {
-		return nil, ErrStateMismatch
+		return "", ErrStateMismatch
 	}
 	if cb.errCode != "" {
-		return nil, &LoginDeniedError{Code: cb.errCode, Description: cb.errDesc}
+		return "", &LoginDeniedError{Code: cb.errCode, Description: cb.errDesc}
 	}
 	if cb.code == "" {
-		return nil, ErrNoCode
+		return "", ErrNoCode
 	}
-	xctx := context.WithValue(ctx, oauth2.HTTPClient, hc)
-	tok, err := cfg.Exchange(xctx, cb.code, oauth2.VerifierOption(verifier))
-	if err != nil {
-		return nil, exchangeError(err)
-	}
-	return tok, nil
+	return cb.code, nil
 }
 
 // exchangeError keeps the server's error code but drops the response body,

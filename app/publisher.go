@@ -111,7 +111,13 @@ func (a *App) recoverInterrupted(ctx context.Context) {
 	now := a.now()
 	for _, t := range ts {
 		claimed := t.ClaimedAt
-		if claimed.IsZero() || now.Sub(claimed) > resumeWindow {
+		resumable := !claimed.IsZero() && now.Sub(claimed) <= resumeWindow
+		if acc, err := a.Store.Account(ctx, t.AccountID); err == nil && acc.Network != string(platforms.Mastodon) {
+			// Other networks have no idempotency key: only a multi-step
+			// publish with saved state continues without a repeat.
+			resumable = t.Pending != nil
+		}
+		if !resumable {
 			_ = a.Store.SetTargetState(ctx, t.ID, data.StateUncertain,
 				"Localpost stopped while publishing this post, too long ago to check safely. Look at the account on the network: if the post is there choose “It was published”, otherwise “Retry”.", time.Time{})
 			continue
@@ -261,20 +267,32 @@ func (a *App) publishTarget(ctx context.Context, dt data.DueTarget) (platforms.R
 	if err != nil {
 		return platforms.Result{}, &platforms.Error{Kind: platforms.KindRetry, Message: "could not read the saved login from your keyring: " + err.Error(), Err: err}
 	}
-	if dt.Account.Network != string(platforms.Mastodon) {
-		return platforms.Result{}, &platforms.Error{Kind: platforms.KindFixPost, Message: "Localpost cannot publish to " + dt.Account.Network + " yet"}
-	}
-	c, err := mastodon.New(dt.Account.Server, a.http)
-	if err != nil {
-		return platforms.Result{}, &platforms.Error{Kind: platforms.KindDisconnected, Message: err.Error(), Err: err}
-	}
 	text := dt.Post.Text
 	if dt.Target.TextOverride != "" {
 		text = dt.Target.TextOverride
 	}
-	p := platforms.Post{Text: text, IdempotencyKey: dt.Target.IdempotencyKey}
+	p := platforms.Post{Text: text, IdempotencyKey: dt.Target.IdempotencyKey, Options: targetOptions(dt.Target)}
 	for _, m := range dt.Post.Media {
 		p.Media = append(p.Media, platforms.Media{Path: a.Store.MediaPath(m), Mime: m.Mime, Size: m.Size, Alt: m.Alt})
+	}
+	if dt.Account.Network != string(platforms.Mastodon) {
+		prov, err := a.provider(platforms.Network(dt.Account.Network))
+		if err != nil {
+			return platforms.Result{}, &platforms.Error{Kind: platforms.KindFixPost, Message: err.Error()}
+		}
+		tok, cred, err := a.tokenFor(ctx, prov, dt.Account, cred)
+		if err != nil {
+			return platforms.Result{}, err
+		}
+		save := func(state []byte) error {
+			// Saved even if ctx ends: what the network created must not be lost.
+			return a.Store.SetTargetPending(context.Background(), dt.Target.ID, state)
+		}
+		return prov.Publish(ctx, identityOf(dt.Account, cred), tok, p, dt.Target.Pending, save)
+	}
+	c, err := mastodon.New(dt.Account.Server, a.http)
+	if err != nil {
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindDisconnected, Message: err.Error(), Err: err}
 	}
 	return c.Publish(ctx, cred.AccessToken, p)
 }
