@@ -190,7 +190,13 @@ func (a *App) Check(ctx context.Context, d Draft) []platforms.Problem {
 			}
 			pp.Options = v.Options
 		}
-		for _, pr := range a.accountLimits(ctx, acc).Validate(pp) {
+		var found []platforms.Problem
+		if v, ok := a.providers[platforms.Network(acc.Network)].(validator); ok {
+			found = v.Validate(pp)
+		} else {
+			found = a.accountLimits(ctx, acc).Validate(pp)
+		}
+		for _, pr := range found {
 			if pr.Field == "text" {
 				pr.Field = field
 			}

@@ -125,9 +125,26 @@ func (a *App) redirectURI(info platforms.Info) string {
 	case platforms.RedirectPaste:
 		return info.PasteURL
 	case platforms.RedirectLoopbackFixedPort:
+		if p, ok := a.providers[info.Network].(redirectFormer); ok {
+			return p.RedirectURI(a.redirectPort(info))
+		}
 		return fmt.Sprintf("http://127.0.0.1:%d%s", a.redirectPort(info), callbackPath)
 	}
 	return "http://127.0.0.1" + callbackPath
+}
+
+// redirectPather is a provider whose redirect address has its own path
+// (TikTok matches "/callback/" with its slash).
+type redirectPather interface{ RedirectPath() string }
+
+// redirectFormer is a fixed-port provider whose redirect address has its own
+// form (Pinterest registers http://localhost:PORT/).
+type redirectFormer interface{ RedirectURI(port int) string }
+
+// validator is a provider whose checks go beyond Limits (per-kind sizes,
+// required options).
+type validator interface {
+	Validate(platforms.Post) []platforms.Problem
 }
 
 // SetRedirectPort changes the fixed loopback port of a network that needs
@@ -224,8 +241,14 @@ func (a *App) Connect(ctx context.Context, network platforms.Network, progress C
 		}()
 	case platforms.RedirectLoopbackFixedPort:
 		lb, err = listenLoopbackPort(a.redirectPort(info))
+		if err == nil {
+			lb.redirectURI = a.redirectURI(info)
+		}
 	default:
 		lb, err = listenLoopback()
+		if rp, ok := p.(redirectPather); ok && err == nil {
+			lb.redirectURI = strings.TrimSuffix(lb.redirectURI, callbackPath) + rp.RedirectPath()
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ const callbackPath = "/callback"
 // loopback is a one-shot listener on 127.0.0.1 for one OAuth redirect.
 type loopback struct {
 	ln          net.Listener
+	ln6         net.Listener // [::1] on the same port, for redirects to "localhost"
 	srv         *http.Server
 	redirectURI string
 	results     chan callback
@@ -51,11 +52,18 @@ func listenLoopbackPort(port int) (*loopback, error) {
 		redirectURI: fmt.Sprintf("http://%s%s", ln.Addr().String(), callbackPath),
 		results:     make(chan callback, 1),
 	}
+	// Any path: networks differ in the path they redirect to ("/callback",
+	// "/"); only the browser's own favicon request is not an answer.
 	mux := http.NewServeMux()
-	mux.HandleFunc(callbackPath, lb.handle)
-	mux.HandleFunc(callbackPath+"/", lb.handle)
+	mux.HandleFunc("/favicon.ico", http.NotFound)
+	mux.HandleFunc("/", lb.handle)
 	lb.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go lb.srv.Serve(ln) //nolint:errcheck // ends with Close
+	// "localhost" may resolve to ::1 in the browser; best effort.
+	if ln6, err := net.Listen("tcp", fmt.Sprintf("[::1]:%d", ln.Addr().(*net.TCPAddr).Port)); err == nil {
+		lb.ln6 = ln6
+		go lb.srv.Serve(ln6) //nolint:errcheck // ends with Close
+	}
 	return lb, nil
 }
 
@@ -110,6 +118,9 @@ func (lb *loopback) close() {
 		_ = lb.srv.Shutdown(ctx)
 		// Serve may not have started yet; the port must close now anyway.
 		_ = lb.ln.Close()
+		if lb.ln6 != nil {
+			_ = lb.ln6.Close()
+		}
 	})
 }
 

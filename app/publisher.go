@@ -216,6 +216,17 @@ func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
 		return
 	}
 
+	if res.RemoteID != "" {
+		// Published, with a part that did not go through (a refused
+		// thumbnail): kept as published, the message says what is missing.
+		att.Outcome = "published"
+		att.Message = err.Error()
+		if ferr := a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StatePublished, res.RemoteID, res.URL, err.Error(), time.Time{}); ferr == nil {
+			a.notify("Published on "+dt.Account.Handle+", with a problem", err.Error())
+			a.changed()
+		}
+		return
+	}
 	var pe *platforms.Error
 	if errors.As(err, &pe) {
 		att.HTTPStatus = pe.Status
@@ -223,6 +234,11 @@ func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
 	att.Message = err.Error()
 	tries := dt.Target.Attempts + 1
 	switch kind := platforms.KindOf(err); {
+	case errors.Is(err, platforms.ErrMaybePublished):
+		att.Outcome = "uncertain"
+		msg := fmt.Sprintf("%s: %s. Look at the account: if the post is there choose “It was published”, otherwise “Retry”.", dt.Account.Handle, err)
+		_ = a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StateUncertain, "", "", msg, time.Time{})
+		a.notify("Check "+dt.Account.Handle, "Localpost cannot tell whether a post went out.")
 	case kind == platforms.KindReconnect:
 		att.Outcome = "needs_reconnect"
 		msg := fmt.Sprintf("%s refused the saved login (%s). Reconnect the account in Accounts; the post waits and goes out once it is reconnected.", dt.Account.Handle, err)

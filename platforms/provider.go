@@ -125,6 +125,11 @@ type Provider interface {
 	Publish(ctx context.Context, id Identity, t Token, p Post, state []byte, save func([]byte) error) (Result, error)
 }
 
+// ErrMaybePublished is wrapped by a Publish error when an earlier attempt
+// may have created the post and the network offers no way to check: the
+// app asks the user instead of posting again.
+var ErrMaybePublished = errors.New("the post may already be on the network")
+
 // ErrNoRefresh is returned by Refresh when a network has no refresh.
 var ErrNoRefresh = errors.New("this network has no token refresh: reconnect the account before the token expires")
 

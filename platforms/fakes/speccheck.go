@@ -146,10 +146,58 @@ func (s *Spec) checkAuth(where string, r Request, op map[string]any) []string {
 			return nil // an empty alternative: anonymous allowed
 		}
 	}
+	if s.basicOnly(sec) {
+		if !strings.EqualFold(r.Auth, "Basic") {
+			return []string{where + ": the spec requires HTTP Basic client authentication; none was sent"}
+		}
+		return nil
+	}
 	if !strings.EqualFold(r.Auth, "Bearer") {
 		return []string{where + ": the spec requires an OAuth2 bearer token; none was sent"}
 	}
 	return nil
+}
+
+// basicOnly reports whether every security alternative is an HTTP Basic
+// scheme (Pinterest's POST /oauth/token: the app's id and secret).
+func (s *Spec) basicOnly(sec []any) bool {
+	comps, _ := s.doc["components"].(map[string]any)
+	schemes, _ := comps["securitySchemes"].(map[string]any)
+	for _, alt := range sec {
+		m, _ := alt.(map[string]any)
+		for name := range m {
+			sc := s.resolve(schemes[name])
+			if sc["type"] != "http" || !strings.EqualFold(fmt.Sprint(sc["scheme"]), "basic") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// discriminated returns the schema an OpenAPI discriminator maps a value
+// to ("grant_type": "refresh_token" → OauthAccessTokenRequestRefresh), or nil.
+func (s *Spec) discriminated(sc map[string]any, value any) map[string]any {
+	d, _ := sc["discriminator"].(map[string]any)
+	mapping, _ := d["mapping"].(map[string]any)
+	prop, _ := d["propertyName"].(string)
+	if prop == "" || mapping == nil {
+		return nil
+	}
+	var v string
+	switch x := value.(type) {
+	case string:
+		v = x
+	case []string:
+		if len(x) > 0 {
+			v = x[0]
+		}
+	}
+	ref, _ := mapping[v].(string)
+	if ref == "" {
+		return nil
+	}
+	return s.resolve(map[string]any{"$ref": ref})
 }
 
 func (s *Spec) checkBody(where string, r Request, op map[string]any) []string {
@@ -222,6 +270,12 @@ func (s *Spec) requestFields(schema any, fields map[string]any, depth int) []str
 			return best
 		}
 	}
+	if d, _ := sc["discriminator"].(map[string]any); d != nil {
+		prop, _ := d["propertyName"].(string)
+		if m := s.discriminated(sc, fields[prop]); m != nil {
+			return s.requestFields(m, fields, depth+1)
+		}
+	}
 	req, props := s.flatten(sc)
 	var errs []string
 	for _, k := range req {
@@ -234,6 +288,17 @@ func (s *Spec) requestFields(schema any, fields map[string]any, depth int) []str
 			if _, ok := props[k]; !ok {
 				errs = append(errs, fmt.Sprintf("field %q is not in the spec", k))
 			}
+		}
+	}
+	// Nested JSON objects (X's "media": {"media_ids": [...]}, "reply":
+	// {...}) are checked the same way, their errors prefixed with the path.
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		sub, ok := fields[k].(map[string]any)
+		if !ok || props[k] == nil {
+			continue
+		}
+		for _, e := range s.requestFields(props[k], sub, depth+1) {
+			errs = append(errs, k+": "+e)
 		}
 	}
 	return errs
@@ -331,6 +396,16 @@ func (s *Spec) validate(v any, schema any, at string, depth int) []string {
 	}
 	for _, part := range asSlice(sc["allOf"]) {
 		errs = append(errs, s.validate(v, part, at, depth+1)...)
+	}
+	if d, _ := sc["discriminator"].(map[string]any); d != nil && sc["oneOf"] == nil && sc["anyOf"] == nil {
+		// A discriminator without oneOf (Pinterest's token answers): the
+		// value also has to satisfy the schema its tag maps to.
+		if m, ok := v.(map[string]any); ok {
+			prop, _ := d["propertyName"].(string)
+			if ms := s.discriminated(sc, m[prop]); ms != nil {
+				errs = append(errs, s.validate(v, ms, at, depth+1)...)
+			}
+		}
 	}
 	for _, k := range []string{"oneOf", "anyOf"} {
 		alts := asSlice(sc[k])
