@@ -21,8 +21,8 @@ import (
 	"github.com/pkg/browser"
 
 	"localpost/app"
+	demonets "localpost/app/demo"
 	"localpost/data"
-	"localpost/platforms/fakes"
 	"localpost/resources"
 	"localpost/views"
 )
@@ -55,20 +55,23 @@ func run(dataDir string, demo bool) int {
 
 	title := "Localpost"
 	cfg := app.Config{Secrets: data.Keyring()}
+	var demoNets *demonets.Networks
 	if demo {
 		title = "Localpost — Demo"
 		cfg.Demo, cfg.Secrets = true, data.MemorySecrets() // demo tokens are throwaway
-		fake, err := fakes.StartMastodon("127.0.0.1:0")
+		cfg.HTTP = app.NewHTTPClient()
+		nets, err := demonets.Start(cfg.HTTP) // every network's fake, on 127.0.0.1
 		if err != nil {
 			return fail(fyneApp, err)
 		}
-		defer fake.Close()
-		cfg.DemoServer = fake.URL
+		defer nets.Close()
+		demoNets = nets
+		cfg.DemoServer, cfg.Providers = nets.Mastodon.URL, nets.Providers
 		// The real path is the system browser; where there is none, the
 		// demo plays the user pressing Authorize on the fake's page.
 		cfg.OpenURL = func(u string) error {
 			if err := browser.OpenURL(u); err != nil {
-				return fake.Approve(u)
+				return nets.Approve(u)
 			}
 			return nil
 		}
@@ -104,6 +107,11 @@ func run(dataDir string, demo bool) int {
 	core, err := app.New(cfg)
 	if err != nil {
 		return fail(fyneApp, err)
+	}
+	if demoNets != nil {
+		if err := demoNets.Configure(core); err != nil {
+			return fail(fyneApp, err)
+		}
 	}
 	defer func() {
 		if err := core.Close(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,37 +16,50 @@ import (
 
 	"localpost/app"
 	"localpost/data"
+	"localpost/platforms"
 )
+
+// expiryWarning is how long before a login expires the account asks to be
+// reconnected.
+const expiryWarning = 7 * 24 * time.Hour
 
 // accountsScreen lists the connected accounts and connects new ones.
 type accountsScreen struct {
 	core Core
 	b    *bridge
+	now  func() time.Time
 
 	list       *fyne.Container
 	empty      *fyne.Container
 	errLabel   *widget.Label
 	connectBtn *widget.Button
-	connect    *connectDialog // the open connect dialog, if any
+	emptyBtn   *widget.Button
+	menu       *widget.PopUpMenu // the network menu, while shown
+	menuDef    *fyne.Menu        // its items
+	connect    *connectDialog    // the open connect dialog, if any
+	chooser    *identityChooser  // the open identity chooser, if any
+	networks   []app.NetworkInfo
 
-	onChanged func() // an account was connected or removed
+	onChanged func()                // an account was connected or removed
+	onSetUp   func(app.NetworkInfo) // open the network's set-up dialog in Settings
 }
 
-func newAccountsScreen(core Core, b *bridge) *accountsScreen {
-	return &accountsScreen{core: core, b: b}
+func newAccountsScreen(core Core, b *bridge, now func() time.Time) *accountsScreen {
+	return &accountsScreen{core: core, b: b, now: now}
 }
 
 func (s *accountsScreen) build() fyne.CanvasObject {
 	heading := ext(&widget.Label{Text: "Accounts", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText})
-	s.connectBtn = ext(&widget.Button{Text: "Connect Mastodon…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance,
-		OnTapped: func() { s.onConnect("", "") }})
+	s.connectBtn = ext(&widget.Button{Text: "Connect account…", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance})
+	s.connectBtn.OnTapped = func() { s.onConnectMenu(s.connectBtn) }
 	s.errLabel = problemLabel()
 	s.list = container.NewVBox()
+	s.emptyBtn = ext(&widget.Button{Text: "Connect account…", Icon: theme.ContentAddIcon()})
+	s.emptyBtn.OnTapped = func() { s.onConnectMenu(s.emptyBtn) }
 	s.empty = container.NewCenter(container.NewVBox(
 		widget.NewIcon(theme.AccountIcon()),
 		ext(&widget.Label{Text: "No accounts yet — connect one to start posting.", Alignment: fyne.TextAlignCenter}),
-		container.NewCenter(ext(&widget.Button{Text: "Connect Mastodon…", Icon: theme.ContentAddIcon(),
-			OnTapped: func() { s.onConnect("", "") }})),
+		container.NewCenter(s.emptyBtn),
 	))
 	s.empty.Hide()
 	return container.NewBorder(
@@ -58,6 +72,26 @@ func (s *accountsScreen) setError(err error) {
 	s.errLabel.Text = "Could not list the accounts: " + err.Error()
 	s.errLabel.Show()
 	s.errLabel.Refresh()
+}
+
+// setNetworks keeps the networks for the connect menu and the rows; call
+// it before setAccounts.
+func (s *accountsScreen) setNetworks(nets []app.NetworkInfo) { s.networks = nets }
+
+func (s *accountsScreen) network(n string) (app.NetworkInfo, bool) {
+	for _, ni := range s.networks {
+		if string(ni.Network) == n {
+			return ni, true
+		}
+	}
+	return app.NetworkInfo{}, false
+}
+
+func (s *accountsScreen) networkLabel(n string) string {
+	if ni, ok := s.network(n); ok && ni.Name != "" {
+		return ni.Name
+	}
+	return networkName(n)
 }
 
 func (s *accountsScreen) setAccounts(accs []data.Account) {
@@ -89,7 +123,7 @@ func (s *accountsScreen) row(a data.Account) fyne.CanvasObject {
 	if a.Handle != "" {
 		where = append(where, a.Handle)
 	}
-	where = append(where, networkName(a.Network))
+	where = append(where, s.networkLabel(a.Network))
 	if a.Server != "" {
 		where = append(where, hostOf(a.Server))
 	}
@@ -105,23 +139,40 @@ func (s *accountsScreen) row(a data.Account) fyne.CanvasObject {
 		state.Text = string(a.State)
 	}
 
-	actions := container.NewHBox()
-	if a.State == data.AccountNeedsReconnect || a.State == data.AccountDisconnected {
-		actions.Add(ext(&widget.Button{Text: "Reconnect", Icon: theme.LoginIcon(), Importance: widget.HighImportance,
-			OnTapped: func() { s.onConnect(hostOf(a.Server), "Sign in again as "+a.Handle+".") }}))
-	}
-	actions.Add(ext(&widget.Button{Text: "Disconnect", Icon: theme.LogoutIcon(), OnTapped: func() { s.onDisconnect(a) }}))
-
 	info := container.NewVBox(
 		ext(&widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}),
 		ext(&widget.Label{Text: strings.Join(where, " · "), Truncation: fyne.TextTruncateEllipsis}),
 		state)
+	expiring := false
+	if !a.TokenExpiry.IsZero() {
+		line := ext(&widget.Label{Wrapping: fyne.TextWrapWord})
+		left := a.TokenExpiry.Sub(s.now())
+		switch {
+		case left <= 0:
+			line.Text, line.Importance = "Login expired on "+a.TokenExpiry.Format("2 Jan 2006")+" — reconnect", widget.DangerImportance
+			expiring = true
+		case left <= expiryWarning:
+			line.Text, line.Importance = "Login valid until "+a.TokenExpiry.Format("2 Jan 2006")+" — reconnect before then", widget.WarningImportance
+			expiring = true
+		default:
+			line.Text = "Login valid until " + a.TokenExpiry.Format("2 Jan 2006") + " — reconnect before then"
+		}
+		info.Add(line)
+	}
+
+	actions := container.NewHBox()
+	if expiring || a.State == data.AccountNeedsReconnect || a.State == data.AccountDisconnected {
+		actions.Add(ext(&widget.Button{Text: "Reconnect", Icon: theme.LoginIcon(), Importance: widget.HighImportance,
+			OnTapped: func() { s.onReconnect(a) }}))
+	}
+	actions.Add(ext(&widget.Button{Text: "Disconnect", Icon: theme.LogoutIcon(), OnTapped: func() { s.onDisconnect(a) }}))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = 8
 	return container.NewStack(bg, container.NewPadded(
 		container.NewBorder(nil, nil, container.NewCenter(img), container.NewCenter(actions), info)))
 }
 
+// networkName names a network the core did not list.
 func networkName(n string) string {
 	switch n {
 	case "mastodon":
@@ -130,6 +181,79 @@ func networkName(n string) string {
 		return "unknown network"
 	}
 	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+// onReconnect signs in again to an account's network.
+func (s *accountsScreen) onReconnect(a data.Account) {
+	if a.Network == string(platforms.Mastodon) || a.Network == "" {
+		s.onConnect(hostOf(a.Server), "Sign in again as "+a.Handle+".")
+		return
+	}
+	ni, ok := s.network(a.Network)
+	if !ok {
+		ni = app.NetworkInfo{Info: platforms.Info{Network: platforms.Network(a.Network), Name: networkName(a.Network)}}
+	}
+	s.onConnectNetwork(ni)
+}
+
+// onConnectMenu lists every network under the button that was tapped.
+func (s *accountsScreen) onConnectMenu(from fyne.CanvasObject) {
+	nets := s.networks
+	if len(nets) == 0 { // not loaded yet: Mastodon needs nothing from the core
+		nets = []app.NetworkInfo{{Info: platforms.Info{Network: platforms.Mastodon, Name: "Mastodon"}, Configured: true}}
+	}
+	var items []*fyne.MenuItem
+	for _, n := range nets {
+		label := n.Name
+		if !n.Configured && !n.ReminderOnly {
+			label += " (set up first)"
+		}
+		items = append(items, fyne.NewMenuItem(label, func() { s.onConnectNetwork(n) }))
+	}
+	s.menuDef = fyne.NewMenu("", items...)
+	s.menu = widget.NewPopUpMenu(s.menuDef, s.b.win.Canvas())
+	s.menu.ShowAtRelativePosition(fyne.NewPos(0, from.Size().Height), from)
+}
+
+// onConnectNetwork starts connecting an account of a network: Mastodon asks
+// for its server, a network without the user's developer app sends them to
+// set it up first, the others sign in in the browser.
+func (s *accountsScreen) onConnectNetwork(n app.NetworkInfo) {
+	switch {
+	case n.Network == platforms.Mastodon:
+		s.onConnect("", "")
+	case n.ReminderOnly:
+		// No login exists for it: the core refuses to connect it.
+		msg := ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: n.Name + " cannot be connected: no app may post there. " +
+			"Localpost reminds you at the due time instead — it copies the text, opens the group in your browser and shows the media, and you post by hand."})
+		d := dialog.NewCustom(n.Name, "Close", msg, s.b.win)
+		d.Resize(fyne.NewSize(460, 220))
+		d.Show()
+	case !n.Configured:
+		s.askSetUp(n)
+	default:
+		s.openConnect(&connectDialog{core: s.core, b: s.b, net: n}, "", "")
+	}
+}
+
+// askSetUp explains why a network needs the user's developer app and
+// offers to open its set-up dialog.
+func (s *accountsScreen) askSetUp(n app.NetworkInfo) {
+	what := "client ID"
+	if n.NeedsSecret {
+		what = "client ID and secret"
+	}
+	msg := ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: "Localpost signs in to " + n.Name +
+		" through a developer app of your own, so your posts never pass through anyone else's server. " +
+		"Create the app in " + n.Name + "'s developer console and enter its " + what +
+		" in Settings → Networks; the guide there shows each step."})
+	d := dialog.NewCustomConfirm("Set up "+n.Name+" first", "Open settings", "Not now", msg, func(open bool) {
+		if open && s.onSetUp != nil {
+			s.onSetUp(n)
+		}
+	}, s.b.win)
+	d.Resize(fyne.NewSize(480, 240))
+	d.Show()
 }
 
 // hostOf turns "https://mastodon.social/" into "mastodon.social".
@@ -160,12 +284,16 @@ func (s *accountsScreen) onDisconnect(a data.Account) {
 	}, s.b.win)
 }
 
-// onConnect opens the connect dialog, server pre-filled when given.
+// onConnect opens the Mastodon connect dialog, server pre-filled when given.
 func (s *accountsScreen) onConnect(server, hint string) {
 	if server == "" {
 		server = s.core.DemoServer()
 	}
-	cd := &connectDialog{core: s.core, b: s.b}
+	mastodon := app.NetworkInfo{Info: platforms.Info{Network: platforms.Mastodon, Name: "Mastodon"}, Configured: true}
+	s.openConnect(&connectDialog{core: s.core, b: s.b, net: mastodon}, server, hint)
+}
+
+func (s *accountsScreen) openConnect(cd *connectDialog, server, hint string) {
 	cd.onConnected = func(acc data.Account) {
 		s.connect = nil
 		dialog.ShowInformation("Account connected", accountLabel(acc)+" is connected. You can post to it now.", s.b.win)
@@ -173,19 +301,49 @@ func (s *accountsScreen) onConnect(server, hint string) {
 			s.onChanged()
 		}
 	}
+	cd.onLogin = func(l *app.Login) {
+		s.connect = nil
+		s.chooseIdentities(l)
+	}
 	cd.onClosed = func() { s.connect = nil }
 	s.connect = cd
 	cd.show(server, hint)
 }
 
-// connectDialog runs one "Connect Mastodon" attempt: server, progress,
-// cancel, and the core's error in plain words.
+// chooseIdentities asks which of a login's identities to connect.
+func (s *accountsScreen) chooseIdentities(l *app.Login) {
+	ic := &identityChooser{core: s.core, b: s.b, login: l, name: s.networkLabel(string(l.Network))}
+	ic.onAdded = func(accs []data.Account) {
+		s.chooser = nil
+		labels := make([]string, len(accs))
+		for i, a := range accs {
+			labels[i] = accountLabel(a)
+		}
+		msg := strings.Join(labels, ", ") + " is connected. You can post to it now."
+		if len(accs) > 1 {
+			msg = strings.Join(labels, ", ") + " are connected. You can post to them now."
+		}
+		dialog.ShowInformation("Account connected", msg, s.b.win)
+		if s.onChanged != nil {
+			s.onChanged()
+		}
+	}
+	ic.onClosed = func() { s.chooser = nil }
+	s.chooser = ic
+	ic.show()
+}
+
+// connectDialog runs one connection attempt: for Mastodon the server,
+// otherwise the browser login of the network (and for networks that do
+// not send the browser back, the address to paste); progress, cancel, and
+// the core's error in plain words.
 type connectDialog struct {
 	core Core
 	b    *bridge
+	net  app.NetworkInfo
 
 	dlg        *dialog.CustomDialog
-	server     *widget.Entry
+	server     *widget.Entry // Mastodon only
 	activity   *widget.Activity
 	step       *widget.Label
 	copyBtn    *widget.Button // shown when the browser could not be opened
@@ -194,24 +352,30 @@ type connectDialog struct {
 	connectBtn *widget.Button
 	cancelBtn  *widget.Button
 
+	pasteBox *fyne.Container // paste-mode networks, while connecting
+	paste    *widget.Entry
+	pasteBtn *widget.Button
+
 	cancel    context.CancelFunc // set while connecting
 	cancelled bool
 
-	onConnected func(acc data.Account)
+	onConnected func(acc data.Account) // Mastodon
+	onLogin     func(l *app.Login)     // other networks: choose identities next
 	onClosed    func()
 }
 
+func (d *connectDialog) mastodon() bool { return d.net.Network == platforms.Mastodon }
+
+func (d *connectDialog) pasteMode() bool { return d.net.Redirect == platforms.RedirectPaste }
+
 func (d *connectDialog) show(server, hint string) {
+	if !d.mastodon() {
+		d.showNetwork(hint)
+		return
+	}
 	d.server = ext(&widget.Entry{PlaceHolder: "mastodon.social", Text: server})
 	d.server.OnSubmitted = func(string) { d.onConnect() }
-	d.activity = widget.NewActivity()
-	d.activity.Hide()
-	d.step = ext(&widget.Label{Wrapping: fyne.TextWrapWord})
-	d.errLabel = problemLabel()
-	d.copyBtn = ext(&widget.Button{Text: "Copy sign-in address", Icon: theme.ContentCopyIcon(), OnTapped: d.onCopyAddress})
-	d.copyBtn.Hide()
-	d.connectBtn = ext(&widget.Button{Text: "Connect", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: d.onConnect})
-	d.cancelBtn = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel})
+	d.makeCommon()
 
 	intro := "Type the address of your Mastodon server. Localpost opens its sign-in page in your browser; approve there and come back."
 	if hint != "" {
@@ -231,9 +395,62 @@ func (d *connectDialog) show(server, hint string) {
 	d.b.win.Canvas().Focus(d.server)
 }
 
+// makeCommon makes the widgets every connect dialog has.
+func (d *connectDialog) makeCommon() {
+	d.activity = widget.NewActivity()
+	d.activity.Hide()
+	d.step = ext(&widget.Label{Wrapping: fyne.TextWrapWord})
+	d.errLabel = problemLabel()
+	d.copyBtn = ext(&widget.Button{Text: "Copy sign-in address", Icon: theme.ContentCopyIcon(), OnTapped: d.onCopyAddress})
+	d.copyBtn.Hide()
+	d.connectBtn = ext(&widget.Button{Text: "Connect", Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: d.onConnect})
+	d.cancelBtn = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: d.onCancel})
+}
+
+// showNetwork is the dialog of a network signed in to in the browser.
+func (d *connectDialog) showNetwork(hint string) {
+	d.makeCommon()
+	n := d.net
+	var intro string
+	switch {
+	case d.pasteMode():
+		intro = "Localpost opens " + n.Name + "'s sign-in page in your browser. After you approve, " + n.Name +
+			" sends your browser to your redirect address: copy the whole address from the browser's address bar and paste it here."
+	default:
+		intro = "Localpost opens " + n.Name + "'s sign-in page in your browser; approve there and come back."
+	}
+	if hint != "" {
+		intro = hint + " " + intro
+	}
+	parts := []fyne.CanvasObject{
+		ext(&widget.Label{Text: intro, Wrapping: fyne.TextWrapWord}),
+		container.NewBorder(nil, nil, d.activity, nil, d.step),
+		container.NewHBox(d.copyBtn),
+	}
+	if d.pasteMode() {
+		d.paste = ext(&widget.Entry{PlaceHolder: "https://…"})
+		d.paste.OnSubmitted = func(string) { d.onPaste() }
+		d.pasteBtn = ext(&widget.Button{Text: "Continue", Icon: theme.NavigateNextIcon(), OnTapped: d.onPaste})
+		d.pasteBox = container.NewVBox(
+			ext(&widget.Label{Text: "Paste the address your browser ended on", TextStyle: fyne.TextStyle{Bold: true}}),
+			container.NewBorder(nil, nil, nil, d.pasteBtn, d.paste))
+		d.pasteBox.Hide()
+		parts = append(parts, d.pasteBox)
+	}
+	parts = append(parts, d.errLabel)
+	d.dlg = dialog.NewCustomWithoutButtons("Connect "+n.Name, container.NewVBox(parts...), d.b.win)
+	d.dlg.SetButtons([]fyne.CanvasObject{d.cancelBtn, d.connectBtn})
+	d.dlg.Resize(fyne.NewSize(540, 320))
+	d.dlg.Show()
+}
+
 func (d *connectDialog) onConnect() {
 	if d.cancel != nil {
 		return // already connecting
+	}
+	if !d.mastodon() {
+		d.connectNetwork()
+		return
 	}
 	server := strings.TrimSpace(d.server.Text)
 	if server == "" {
@@ -275,6 +492,74 @@ func (d *connectDialog) onConnect() {
 	})
 }
 
+// connectNetwork runs the browser login of a network; the identities it
+// yields go to the chooser.
+func (d *connectDialog) connectNetwork() {
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.setBusy(true, "Opening "+d.net.Name+" in your browser…")
+	progress := func(step string) {
+		d.b.do(func() {
+			if d.cancel != nil {
+				d.setStep(step)
+			}
+		})
+	}
+	network := d.net.Network
+	d.b.run(func() func() {
+		l, err := d.core.Connect(ctx, network, progress)
+		return func() {
+			cancel()
+			d.cancel = nil
+			if d.cancelled {
+				return // the dialog is gone
+			}
+			d.setBusy(false, "")
+			switch {
+			case errors.Is(err, app.ErrCancelled):
+				d.showError("The connection was cancelled.")
+				return
+			case err != nil:
+				d.showError(err.Error())
+				return
+			case l == nil:
+				d.showError("The sign-in finished without anything to connect; try again.")
+				return
+			}
+			d.dlg.Hide()
+			if d.onLogin != nil {
+				d.onLogin(l)
+			}
+		}
+	})
+}
+
+// onPaste hands the address the browser ended on to the waiting login.
+func (d *connectDialog) onPaste() {
+	addr := strings.TrimSpace(d.paste.Text)
+	if addr == "" {
+		d.showError("Paste the whole address from your browser's address bar.")
+		return
+	}
+	d.errLabel.Hide()
+	d.pasteBtn.Disable()
+	d.b.run(func() func() {
+		err := d.core.PasteRedirect(addr)
+		return func() {
+			d.pasteBtn.Enable()
+			if d.cancel == nil {
+				return // the login ended meanwhile
+			}
+			if err != nil {
+				d.showError(err.Error())
+				return
+			}
+			d.pasteBox.Hide()
+			d.step.SetText("Finishing the sign-in…")
+		}
+	})
+}
+
 // setStep shows a step of the connection. When the core could not open the
 // browser it sends the sign-in address on a second line: that goes behind a
 // copy button instead of filling the dialog.
@@ -311,13 +596,21 @@ func (d *connectDialog) setBusy(busy bool, step string) {
 	if !busy {
 		d.copyBtn.Hide()
 	}
+	if d.pasteBox != nil {
+		d.pasteBox.Hidden = !busy
+		d.pasteBox.Refresh()
+	}
 	if busy {
-		d.server.Disable()
+		if d.server != nil {
+			d.server.Disable()
+		}
 		d.connectBtn.Disable()
 		d.activity.Show()
 		d.activity.Start()
 	} else {
-		d.server.Enable()
+		if d.server != nil {
+			d.server.Enable()
+		}
 		d.connectBtn.Enable()
 		d.activity.Stop()
 		d.activity.Hide()

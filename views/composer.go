@@ -22,11 +22,19 @@ import (
 	"localpost/platforms"
 )
 
-// imageExtensions are the files "Add image…" offers.
-var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
+// mediaExtensions are the files "Add media…" offers; the core decides
+// what it accepts.
+var mediaExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4", ".mov", ".webm"}
 
-// composerScreen writes a post: text with a live counter, accounts, images
-// with alt text, a day and a time. Nothing the user typed is cleared unless
+var videoExtensions = []string{".mp4", ".mov", ".webm"}
+
+func isVideo(m app.DraftMedia) bool {
+	return strings.HasPrefix(m.Mime, "video/") || contains(videoExtensions, strings.ToLower(filepath.Ext(m.Path)))
+}
+
+// composerScreen writes a post: text with a live counter, accounts, a
+// variant per account where networks differ, images and videos with alt
+// text, a day and a time. Nothing the user typed is cleared unless
 // the post was stored.
 type composerScreen struct {
 	core Core
@@ -45,12 +53,19 @@ type composerScreen struct {
 	accBox   *fyne.Container
 	noAcc    *widget.Label
 	checks   []*accountCheck
-	mediaBox *fyne.Container
-	media    []*mediaRow
-	addMedia *widget.Button
-	date     *widget.DateEntry
-	clock    *widget.Entry
-	zone     *widget.Label
+	accs     map[int64]data.Account
+	netNames map[string]string
+
+	variantBox    *fyne.Container
+	accordion     *widget.Accordion
+	variants      map[int64]*variantEditor // by account, kept while unticked
+	variantsShown bool
+	mediaBox      *fyne.Container
+	media         []*mediaRow
+	addMedia      *widget.Button
+	date          *widget.DateEntry
+	clock         *widget.Entry
+	zone          *widget.Label
 
 	textProblem, accProblem, mediaProblem, timeProblem, otherProblem *widget.Label
 
@@ -67,9 +82,10 @@ type accountCheck struct {
 }
 
 type mediaRow struct {
-	m   app.DraftMedia
-	alt *widget.Entry
-	obj fyne.CanvasObject
+	m       app.DraftMedia
+	alt     *widget.Entry
+	preview fyne.CanvasObject // the image, or a film icon for a video
+	obj     fyne.CanvasObject
 }
 
 func newComposerScreen(core Core, b *bridge, now func() time.Time) *composerScreen {
@@ -88,7 +104,14 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	c.text.Wrapping = fyne.TextWrapWord
 	c.text.SetPlaceHolder("What do you want to share?")
 	c.text.SetMinRowsVisible(8)
-	c.text.OnChanged = func(string) { c.updateCounter() }
+	c.text.OnChanged = func(string) {
+		c.updateCounter()
+		for _, e := range c.variants {
+			if e.text.Text == "" {
+				e.updateCounter()
+			}
+		}
+	}
 	c.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
 	c.textProblem = problemLabel()
 	c.accProblem = problemLabel()
@@ -99,8 +122,15 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	c.noAcc = ext(&widget.Label{Text: "No connected account — connect one under Accounts.", Importance: widget.WarningImportance})
 	c.accBox = container.NewHBox()
 
+	c.accordion = ext(&widget.Accordion{MultiOpen: true})
+	c.variantBox = container.NewVBox(
+		ext(&widget.Label{Text: "Per account — leave a text empty to post the one above", TextStyle: fyne.TextStyle{Bold: true}}),
+		c.accordion)
+	c.variantBox.Hide()
+	c.variants = map[int64]*variantEditor{}
+
 	c.mediaBox = container.NewVBox()
-	c.addMedia = ext(&widget.Button{Text: "Add image…", Icon: theme.MediaPhotoIcon(), OnTapped: c.onAddImage})
+	c.addMedia = ext(&widget.Button{Text: "Add media…", Icon: theme.MediaPhotoIcon(), OnTapped: c.onAddMedia})
 
 	c.date = widget.NewDateEntry()
 	c.clock = ext(&widget.Entry{PlaceHolder: "HH:MM", Validator: func(s string) error {
@@ -126,8 +156,8 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	}
 	form := container.New(layout.NewFormLayout(),
 		bold("Post to"), container.NewVBox(c.accBox, c.noAcc, c.accProblem),
-		bold("Text"), container.NewVBox(c.text, c.counter, c.textProblem),
-		bold("Images"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia), c.mediaProblem),
+		bold("Text"), container.NewVBox(c.text, c.counter, c.textProblem, c.variantBox),
+		bold("Media"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia), c.mediaProblem),
 		bold("When"), container.NewVBox(when, c.timeProblem),
 	)
 	buttons := container.NewHBox(c.clearBtn, c.deleteBtn, layout.NewSpacer(), c.saveBtn, c.postNowBtn, c.scheduleBtn)
@@ -144,6 +174,8 @@ func (c *composerScreen) reset() {
 	c.text.SetText("")
 	c.media = nil
 	c.mediaBox.RemoveAll()
+	c.variants = map[int64]*variantEditor{}
+	c.updateVariants()
 	c.setDay(c.now())
 	c.clearProblems()
 	c.zoneChanged()
@@ -191,12 +223,17 @@ func (c *composerScreen) setAccounts(accs []data.Account) {
 	}
 	first := len(c.checks) == 0
 	c.checks = nil
+	c.accs = map[int64]data.Account{}
 	var objs []fyne.CanvasObject
 	for _, a := range accs {
 		if a.State != data.AccountConnected {
 			continue
 		}
-		ch := widget.NewCheck(accountLabel(a), func(bool) { c.reloadLimits() })
+		c.accs[a.ID] = a
+		ch := widget.NewCheck(accountLabel(a), func(bool) {
+			c.updateVariants()
+			c.reloadLimits()
+		})
 		ch.Checked = ticked[a.ID]
 		c.checks = append(c.checks, &accountCheck{id: a.ID, check: ch})
 		objs = append(objs, ch)
@@ -208,7 +245,94 @@ func (c *composerScreen) setAccounts(accs []data.Account) {
 	c.accBox.Refresh()
 	c.noAcc.Hidden = len(c.checks) > 0
 	c.noAcc.Refresh()
+	c.updateVariants()
 	c.reloadLimits()
+}
+
+// setNetworks keeps the networks' names for the variant sections.
+func (c *composerScreen) setNetworks(nets []app.NetworkInfo) {
+	c.netNames = map[string]string{}
+	for _, n := range nets {
+		c.netNames[string(n.Network)] = n.Name
+	}
+	c.updateVariants()
+}
+
+func (c *composerScreen) networkLabel(n string) string {
+	if name := c.netNames[n]; name != "" {
+		return name
+	}
+	return networkName(n)
+}
+
+// updateVariants shows a section per ticked account when the accounts
+// span several networks or a network has options; sections of unticked
+// accounts are kept (hidden) in case they are ticked again.
+func (c *composerScreen) updateVariants() {
+	ids := c.selectedAccounts()
+	nets := map[string]bool{}
+	options := false
+	for _, id := range ids {
+		n := c.accs[id].Network
+		nets[n] = true
+		options = options || networkHasOptions(n)
+	}
+	c.variantsShown = len(nets) > 1 || options
+	if !c.variantsShown {
+		c.variantBox.Hide()
+		return
+	}
+	var items []*widget.AccordionItem
+	for _, id := range ids {
+		e := c.editor(id)
+		if e == nil {
+			continue
+		}
+		e.item.Title = accountLabel(e.acc) + " — " + c.networkLabel(e.acc.Network)
+		items = append(items, e.item)
+	}
+	c.accordion.Items = items
+	c.accordion.Refresh()
+	c.variantBox.Show()
+}
+
+// editor returns the variant section of a connected account, making it on
+// first use; nil for an account not listed.
+func (c *composerScreen) editor(id int64) *variantEditor {
+	if e, ok := c.variants[id]; ok {
+		return e
+	}
+	acc, ok := c.accs[id]
+	if !ok {
+		return nil
+	}
+	e := newVariantEditor(c, acc)
+	c.variants[id] = e
+	return e
+}
+
+// shownVariant is the section of a ticked account while sections show.
+func (c *composerScreen) shownVariant(id int64) *variantEditor {
+	if !c.variantsShown {
+		return nil
+	}
+	return c.variants[id]
+}
+
+// commonAccounts are the ticked accounts that post the common text: those
+// without a text of their own (all of them when every one has its own).
+func (c *composerScreen) commonAccounts() []int64 {
+	all := c.selectedAccounts()
+	var ids []int64
+	for _, id := range all {
+		if e := c.shownVariant(id); e == nil || e.text.Text == "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return all
+	}
+	return ids
 }
 
 func accountLabel(a data.Account) string {
@@ -234,7 +358,7 @@ func (c *composerScreen) selectedAccounts() []int64 {
 // reloadLimits asks the core for the limits of the ticked accounts.
 func (c *composerScreen) reloadLimits() {
 	c.lgen++
-	gen, ids := c.lgen, c.selectedAccounts()
+	gen, ids := c.lgen, c.commonAccounts()
 	c.b.run(func() func() {
 		ctx, cancel := c.b.ctx()
 		defer cancel()
@@ -273,18 +397,18 @@ func (c *composerScreen) updateMediaButton() {
 	max := c.limits.MaxMedia
 	if max > 0 && len(c.media) >= max {
 		c.addMedia.Disable()
-		c.addMedia.SetText(fmt.Sprintf("Add image… (%d of %d)", len(c.media), max))
+		c.addMedia.SetText(fmt.Sprintf("Add media… (%d of %d)", len(c.media), max))
 	} else {
 		c.addMedia.Enable()
 		if max > 0 {
-			c.addMedia.SetText(fmt.Sprintf("Add image… (%d of %d)", len(c.media), max))
+			c.addMedia.SetText(fmt.Sprintf("Add media… (%d of %d)", len(c.media), max))
 		} else {
-			c.addMedia.SetText("Add image…")
+			c.addMedia.SetText("Add media…")
 		}
 	}
 }
 
-func (c *composerScreen) onAddImage() {
+func (c *composerScreen) onAddMedia() {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			c.b.errorDialog(err)
@@ -295,15 +419,15 @@ func (c *composerScreen) onAddImage() {
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		c.addImage(path)
+		c.addMediaFile(path)
 	}, c.b.win)
-	fd.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	fd.SetFilter(storage.NewExtensionFileFilter(mediaExtensions))
 	fd.Resize(fyne.NewSize(820, 560))
 	fd.Show()
 }
 
-// addImage stores the file in the data folder and shows it.
-func (c *composerScreen) addImage(path string) {
+// addMediaFile stores the file in the data folder and shows it.
+func (c *composerScreen) addMediaFile(path string) {
 	c.setProblem(c.mediaProblem, "")
 	c.b.run(func() func() {
 		ctx, cancel := c.b.ctx()
@@ -321,13 +445,22 @@ func (c *composerScreen) addImage(path string) {
 
 func (c *composerScreen) appendMedia(m app.DraftMedia) {
 	row := &mediaRow{m: m}
-	img := canvas.NewImageFromFile(m.Path)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSquareSize(72))
-	row.alt = ext(&widget.Entry{PlaceHolder: "Describe the image for people who cannot see it (alt text)", Text: m.Alt})
+	var preview fyne.CanvasObject
+	what := "image"
+	if isVideo(m) { // no thumbnail without decoding the video: a film icon
+		what = "video"
+		preview = container.NewGridWrap(fyne.NewSquareSize(72), widget.NewIcon(theme.MediaVideoIcon()))
+	} else {
+		img := canvas.NewImageFromFile(m.Path)
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSquareSize(72))
+		preview = img
+	}
+	row.preview = preview
+	row.alt = ext(&widget.Entry{PlaceHolder: "Describe the " + what + " for people who cannot see it (alt text)", Text: m.Alt})
 	remove := ext(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance})
 	remove.OnTapped = func() { c.removeMedia(row) }
-	row.obj = container.NewBorder(nil, nil, img, remove,
+	row.obj = container.NewBorder(nil, nil, preview, remove,
 		container.NewVBox(ext(&widget.Label{Text: filepath.Base(m.Path), Truncation: fyne.TextTruncateEllipsis}), row.alt))
 	c.media = append(c.media, row)
 	c.mediaBox.Add(row.obj)
@@ -358,6 +491,12 @@ func (c *composerScreen) load(d app.Draft) {
 	}
 	for _, ac := range c.checks {
 		ac.check.SetChecked(want[ac.id])
+	}
+	c.updateVariants()
+	for id, v := range d.Variants {
+		if e := c.editor(id); e != nil {
+			e.set(v)
+		}
 	}
 	for _, m := range d.Media {
 		c.appendMedia(m)
@@ -397,6 +536,16 @@ func (c *composerScreen) snapshot(needWhen, needAccount bool) (app.Draft, bool) 
 		m := r.m
 		m.Alt = r.alt.Text
 		d.Media = append(d.Media, m)
+	}
+	for _, id := range d.AccountIDs {
+		if e := c.shownVariant(id); e != nil {
+			if v, set := e.variant(); set {
+				if d.Variants == nil {
+					d.Variants = map[int64]app.Variant{}
+				}
+				d.Variants[id] = v
+			}
+		}
 	}
 	ok := true
 	if needAccount && len(d.AccountIDs) == 0 {
@@ -627,7 +776,13 @@ func (c *composerScreen) onDelete() {
 
 // onClear starts a new post; it asks first when there is text to lose.
 func (c *composerScreen) onClear() {
-	if strings.TrimSpace(c.text.Text) == "" && len(c.media) == 0 {
+	empty := strings.TrimSpace(c.text.Text) == "" && len(c.media) == 0
+	for _, e := range c.variants {
+		if _, set := e.variant(); set {
+			empty = false
+		}
+	}
+	if empty {
 		c.reset()
 		return
 	}

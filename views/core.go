@@ -31,9 +31,20 @@ type Core interface {
 	ConnectMastodon(ctx context.Context, server string, progress app.ConnectProgress) (data.Account, error)
 	Disconnect(ctx context.Context, accountID int64) error
 
+	// networks beyond Mastodon: the user's developer apps and the browser
+	// login that yields identities to choose from
+	Networks() []app.NetworkInfo
+	SetAppCredentials(network platforms.Network, clientID, clientSecret string) error
+	SetRedirectPort(network platforms.Network, port int) error
+	Connect(ctx context.Context, network platforms.Network, progress app.ConnectProgress) (*app.Login, error)
+	PasteRedirect(address string) error
+	AddIdentities(ctx context.Context, l *app.Login, remoteIDs []string) ([]data.Account, error)
+
 	// composer
 	AddMedia(ctx context.Context, path string) (app.DraftMedia, error)
 	Limits(ctx context.Context, accountIDs []int64) platforms.Limits
+	AccountLimits(ctx context.Context, accountID int64) platforms.Limits
+	Boards(ctx context.Context, accountID int64) []platforms.Board
 	Check(ctx context.Context, d app.Draft) []platforms.Problem
 	SaveDraft(ctx context.Context, d app.Draft) (data.Post, error)
 	Schedule(ctx context.Context, d app.Draft) (data.Post, string, error)

@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,6 +53,32 @@ type fakeCore struct {
 
 	zoneSet  []string
 	graceSet []time.Duration
+
+	// networks: Networks returns a copy of networks; SetAppCredentials
+	// and SetRedirectPort record their calls and update it.
+	networks []app.NetworkInfo
+	credsSet []credsCall
+	credsErr error
+	portSet  []int
+
+	// Connect: records the network, reports one step, signals
+	// connectStarted; for a paste-mode network it waits for PasteRedirect
+	// (or ctx); then returns loginErr or login.
+	connected []platforms.Network
+	login     *app.Login
+	loginErr  error
+	pasted    []string
+	pasteCh   chan string
+	pasteErr  error
+	added     [][]string // AddIdentities' remote IDs per call
+
+	accountLimits map[int64]platforms.Limits
+	boards        map[int64][]platforms.Board
+}
+
+type credsCall struct {
+	network          platforms.Network
+	clientID, secret string
 }
 
 var _ Core = (*fakeCore)(nil)
@@ -63,6 +91,47 @@ func newFakeCore(loc *time.Location) *fakeCore {
 		limits:         platforms.Limits{MaxChars: 500, MaxMedia: 4},
 		grace:          time.Hour,
 		connectStarted: make(chan struct{}, 1),
+		networks:       fakeNetworks(),
+		pasteCh:        make(chan string, 1),
+		accountLimits:  map[int64]platforms.Limits{},
+		boards:         map[int64][]platforms.Board{},
+	}
+}
+
+// fakeNetworks is every network, none set up yet.
+func fakeNetworks() []app.NetworkInfo {
+	loopback := func(port int) string { return fmt.Sprintf("http://127.0.0.1:%d/callback", port) }
+	return []app.NetworkInfo{
+		{Info: platforms.Info{Network: platforms.Mastodon, Name: "Mastodon"}, Configured: true},
+		{Info: platforms.Info{Network: platforms.X, Name: "X", Redirect: platforms.RedirectLoopbackFixedPort, DefaultPort: 8731,
+			Guide: "Create a project and an app in the X developer portal.", Gates: "X charges for every post.",
+			ConsoleURL: "https://developer.x.com/en/portal/dashboard"}, RedirectURI: loopback(8731), Port: 8731},
+		{Info: platforms.Info{Network: platforms.Facebook, Name: "Facebook Pages", NeedsSecret: true, Redirect: platforms.RedirectPaste,
+			PasteURL: "https://localpost.example/done", Guide: "Create a Business app in Meta for Developers.",
+			ConsoleURL: "https://developers.facebook.com/apps/"}, RedirectURI: "https://localpost.example/done"},
+		{Info: platforms.Info{Network: platforms.FBGroup, Name: "Facebook Group", ReminderOnly: true}, Configured: true},
+		{Info: platforms.Info{Network: platforms.Instagram, Name: "Instagram", NeedsSecret: true, Redirect: platforms.RedirectPaste},
+			RedirectURI: "https://localpost.example/done"},
+		{Info: platforms.Info{Network: platforms.LinkedIn, Name: "LinkedIn", NeedsSecret: true, Redirect: platforms.RedirectLoopbackFixedPort,
+			DefaultPort: 8732}, RedirectURI: loopback(8732), Port: 8732},
+		{Info: platforms.Info{Network: platforms.Pinterest, Name: "Pinterest", NeedsSecret: true, Redirect: platforms.RedirectLoopbackFixedPort,
+			DefaultPort: 8085, Gates: "Trial apps make pins only you can see."}, RedirectURI: loopback(8085), Port: 8085},
+		{Info: platforms.Info{Network: platforms.TikTok, Name: "TikTok", NeedsSecret: true, Redirect: platforms.RedirectLoopbackFixedPort,
+			DefaultPort: 8733}, RedirectURI: loopback(8733), Port: 8733},
+		{Info: platforms.Info{Network: platforms.YouTube, Name: "YouTube", NeedsSecret: true, CanSchedule: true},
+			RedirectURI: "http://127.0.0.1/callback"},
+	}
+}
+
+// configure marks a network as set up.
+func (f *fakeCore) configure(n platforms.Network) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.networks {
+		if f.networks[i].Network == n {
+			f.networks[i].Configured = true
+			f.networks[i].ClientID = "id-" + string(n)
+		}
 	}
 }
 
@@ -127,8 +196,119 @@ func (f *fakeCore) Disconnect(_ context.Context, id int64) error {
 	return data.ErrNotFound
 }
 
+func (f *fakeCore) Networks() []app.NetworkInfo {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.NetworkInfo(nil), f.networks...)
+}
+
+func (f *fakeCore) SetAppCredentials(n platforms.Network, clientID, secret string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.credsSet = append(f.credsSet, credsCall{n, clientID, secret})
+	if f.credsErr != nil {
+		return f.credsErr
+	}
+	for i := range f.networks {
+		if f.networks[i].Network == n {
+			f.networks[i].Configured = true
+			f.networks[i].ClientID = clientID
+		}
+	}
+	return nil
+}
+
+func (f *fakeCore) SetRedirectPort(n platforms.Network, port int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.portSet = append(f.portSet, port)
+	for i := range f.networks {
+		if f.networks[i].Network == n {
+			f.networks[i].Port = port
+			f.networks[i].RedirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", port)
+		}
+	}
+	return nil
+}
+
+func (f *fakeCore) Connect(ctx context.Context, n platforms.Network, progress app.ConnectProgress) (*app.Login, error) {
+	f.mu.Lock()
+	f.connected = append(f.connected, n)
+	paste := false
+	for _, ni := range f.networks {
+		if ni.Network == n && ni.Redirect == platforms.RedirectPaste {
+			paste = true
+		}
+	}
+	f.mu.Unlock()
+	progress("Waiting for you to approve Localpost in your browser…")
+	f.connectStarted <- struct{}{}
+	if paste {
+		select {
+		case <-f.pasteCh:
+		case <-ctx.Done():
+			return nil, app.ErrCancelled
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.loginErr != nil {
+		return nil, f.loginErr
+	}
+	return f.login, nil
+}
+
+func (f *fakeCore) PasteRedirect(address string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pasted = append(f.pasted, address)
+	if f.pasteErr != nil {
+		return f.pasteErr
+	}
+	f.pasteCh <- address
+	return nil
+}
+
+func (f *fakeCore) AddIdentities(_ context.Context, l *app.Login, ids []string) ([]data.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.added = append(f.added, ids)
+	var out []data.Account
+	for _, id := range ids {
+		for _, idt := range l.Identities {
+			if idt.RemoteID != id {
+				continue
+			}
+			acc := data.Account{ID: int64(len(f.accounts) + 1), Network: string(l.Network), RemoteID: id,
+				Handle: idt.Handle, DisplayName: idt.Name, Kind: idt.Kind, State: data.AccountConnected}
+			f.accounts = append(f.accounts, acc)
+			out = append(out, acc)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCore) AccountLimits(_ context.Context, id int64) platforms.Limits {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if l, ok := f.accountLimits[id]; ok {
+		return l
+	}
+	return f.limits
+}
+
+func (f *fakeCore) Boards(_ context.Context, id int64) []platforms.Board {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.boards[id]
+}
+
 func (f *fakeCore) AddMedia(_ context.Context, path string) (app.DraftMedia, error) {
-	return app.DraftMedia{MediaID: 1, Path: path, Mime: "image/png"}, nil
+	mime := "image/png"
+	if strings.HasSuffix(path, ".mp4") {
+		mime = "video/mp4"
+	}
+	return app.DraftMedia{MediaID: 1, Path: path, Mime: mime}, nil
 }
 
 func (f *fakeCore) Limits(context.Context, []int64) platforms.Limits {
@@ -330,6 +510,24 @@ func waitStarted(t *testing.T, f *fakeCore) {
 	select {
 	case <-f.connectStarted:
 	case <-time.After(5 * time.Second):
-		t.Fatal("ConnectMastodon was not called")
+		t.Fatal("Connect was not called")
 	}
+}
+
+// connectVia taps "Connect account…" and picks a network from its menu.
+func connectVia(t *testing.T, u *MainUI, name string) {
+	t.Helper()
+	test.Tap(u.accounts.connectBtn)
+	m := u.accounts.menu
+	if m == nil || !m.Visible() {
+		t.Fatal("no network menu")
+	}
+	for _, it := range u.accounts.menuDef.Items {
+		if it.Label == name || strings.HasPrefix(it.Label, name+" (") {
+			m.Hide()
+			it.Action()
+			return
+		}
+	}
+	t.Fatalf("no %q in the network menu", name)
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
+	"localpost/app"
 	"localpost/data"
 )
 
@@ -47,7 +48,7 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	}
 	u.calendar = newCalendarScreen(core, u.b, now)
 	u.composer = newComposerScreen(core, u.b, now)
-	u.accounts = newAccountsScreen(core, u.b)
+	u.accounts = newAccountsScreen(core, u.b, now)
 	u.settings = newSettingsScreen(core, u.b)
 
 	u.calendar.onOpenPost = u.onOpenPost
@@ -56,7 +57,9 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.composer.onDone = u.onPostDone
 	u.composer.onSaved = u.onDraftSaved
 	u.accounts.onChanged = u.Refresh
+	u.accounts.onSetUp = u.onSetUpNetwork
 	u.settings.onZoneChanged = u.onZoneChanged
+	u.settings.onNetworksChanged = u.Refresh
 
 	u.calendarTab = container.NewTabItemWithIcon("Calendar", theme.CalendarIcon(), u.calendar.build())
 	u.composeTab = container.NewTabItemWithIcon("New post", theme.DocumentCreateIcon(), u.composer.build())
@@ -83,8 +86,12 @@ func (u *MainUI) reloadAccounts() {
 	u.b.run(func() func() {
 		ctx, cancel := u.b.ctx()
 		defer cancel()
+		nets := u.core.Networks()
 		accs, err := u.core.Accounts(ctx)
 		return func() {
+			u.accounts.setNetworks(nets)
+			u.settings.setNetworks(nets)
+			u.composer.setNetworks(nets)
 			if err != nil {
 				u.accounts.setError(err)
 				return
@@ -93,6 +100,16 @@ func (u *MainUI) reloadAccounts() {
 			u.composer.setAccounts(accs)
 			u.calendar.setAccounts(accs)
 		}
+	})
+}
+
+// onSetUpNetwork opens a network's set-up dialog in Settings; once its
+// developer app is saved, the connection the user started goes on.
+func (u *MainUI) onSetUpNetwork(n app.NetworkInfo) {
+	u.tabs.Select(u.settingsTab)
+	u.settings.onSetUp(n, func(ready app.NetworkInfo) {
+		u.tabs.Select(u.accountsTab)
+		u.accounts.onConnectNetwork(ready)
 	})
 }
 

@@ -9,6 +9,9 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"localpost/app"
+	"localpost/platforms"
 )
 
 // systemZone is the zone choice that follows the computer's setting.
@@ -66,7 +69,13 @@ type settingsScreen struct {
 	grace   *widget.Select
 	graces  map[string]time.Duration
 
-	onZoneChanged func()
+	netList  *fyne.Container
+	networks []app.NetworkInfo
+	netRows  map[platforms.Network]*networkRow
+	setup    *networkSetup // the open set-up dialog, if any
+
+	onZoneChanged     func()
+	onNetworksChanged func() // a network's developer app was saved
 }
 
 func newSettingsScreen(core Core, b *bridge) *settingsScreen {
@@ -90,8 +99,13 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		container.NewHBox(widget.NewLabel("Publish posts that were due while Localpost was closed if less than"), s.grace, widget.NewLabel("late.")),
 		ext(&widget.Label{Text: "Later ones wait in the calendar for you to decide."}),
 	))
+	s.netList = container.NewVBox()
+	networks := widget.NewCard("Networks", "", container.NewVBox(
+		ext(&widget.Label{Text: "Localpost signs in to each network through a developer app of your own, so your posts and logins " +
+			"never pass through anyone else's server. Mastodon needs none.", Wrapping: fyne.TextWrapWord}),
+		s.netList))
 	s.load()
-	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed)))
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, networks)))
 }
 
 // load shows the core's current settings.

@@ -409,7 +409,7 @@ func TestConnectDialogCallsCoreAndCancels(t *testing.T) {
 	fc.connectBlock = true
 	u := newTestUI(t, fc, fixedNow(loc))
 	u.tabs.Select(u.accountsTab)
-	test.Tap(u.accounts.connectBtn)
+	connectVia(t, u, "Mastodon")
 	cd := u.accounts.connect
 	if cd == nil {
 		t.Fatal("no connect dialog")
@@ -452,7 +452,7 @@ func TestConnectDialogShowsError(t *testing.T) {
 	msg := "nope.example does not answer like a Mastodon server; check the address."
 	fc.connectErr = errors.New(msg)
 	u := newTestUI(t, fc, fixedNow(loc))
-	test.Tap(u.accounts.connectBtn)
+	connectVia(t, u, "Mastodon")
 	cd := u.accounts.connect
 	test.Type(cd.server, "nope.example")
 	test.Tap(cd.connectBtn)
@@ -474,7 +474,7 @@ func TestConnectDialogSuccessRefreshesAccounts(t *testing.T) {
 	fc := newFakeCore(loc)
 	fc.demo = "127.0.0.1:4567"
 	u := newTestUI(t, fc, fixedNow(loc))
-	test.Tap(u.accounts.connectBtn)
+	connectVia(t, u, "Mastodon")
 	cd := u.accounts.connect
 	if cd.server.Text != "127.0.0.1:4567" {
 		t.Errorf("demo server not pre-filled: %q", cd.server.Text)
@@ -629,7 +629,7 @@ func TestConnectDialogOffersAddressWhenNoBrowser(t *testing.T) {
 	loc := berlin(t)
 	fc := newFakeCore(loc)
 	u := newTestUI(t, fc, fixedNow(loc))
-	test.Tap(u.accounts.connectBtn)
+	connectVia(t, u, "Mastodon")
 	cd := u.accounts.connect
 	if cd.copyBtn.Visible() {
 		t.Fatal("copy button shown before it is needed")

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"encoding/binary"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"localpost/app/demo"
+	"localpost/data"
+	"localpost/platforms"
+)
+
+// allEnv is an App wired to the fakes of every network, as --demo runs.
+type allEnv struct {
+	*env
+	nets *demo.Networks
+}
+
+func newAllEnv(t *testing.T) *allEnv {
+	t.Helper()
+	keyring.MockInit()
+	hc := NewHTTPClient()
+	guard := &hostGuard{hosts: map[string]int{}, next: hc.Transport}
+	hc.Transport = guard
+	nets, err := demo.Start(hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nets.Close)
+	e := &env{fake: nets.Mastodon, guard: guard, clock: &clock{t: time.Now().UTC()}, dir: t.TempDir()}
+	a, err := New(Config{DataDir: e.dir, Secrets: data.Keyring(), HTTP: hc, OpenURL: nets.Approve, Providers: nets.Providers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.tick = 20 * time.Millisecond
+	nets.Paste = a.PasteRedirect
+	e.app = a
+	t.Cleanup(func() { a.Close() })
+	for n, c := range nets.Credentials {
+		if err := a.SetAppCredentials(n, c.ClientID, c.ClientSecret); err != nil {
+			t.Fatalf("%s credentials: %v", n, err)
+		}
+	}
+	for n, p := range nets.Ports {
+		if err := a.SetRedirectPort(n, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &allEnv{env: e, nets: nets}
+}
+
+// connectAll connects every network but Mastodon and adds the first
+// identity of each (Facebook: the Page linked to Instagram).
+func (e *allEnv) connectAll(t *testing.T) map[platforms.Network]data.Account {
+	t.Helper()
+	out := map[platforms.Network]data.Account{}
+	for _, n := range []platforms.Network{platforms.X, platforms.Facebook, platforms.Instagram, platforms.LinkedIn,
+		platforms.Pinterest, platforms.TikTok, platforms.YouTube} {
+		l, err := e.app.Connect(context.Background(), n, nil)
+		if err != nil {
+			t.Fatalf("connect %s: %v", n, err)
+		}
+		for _, id := range l.Identities {
+			if id.Token != "" {
+				t.Fatalf("%s: an identity's token reached the UI", n)
+			}
+		}
+		accs, err := e.app.AddIdentities(context.Background(), l, []string{l.Identities[0].RemoteID})
+		if err != nil || len(accs) != 1 {
+			t.Fatalf("add %s: %v", n, err)
+		}
+		out[n] = accs[0]
+	}
+	return out
+}
+
+// writeVideo makes a small file that starts like an MP4.
+func writeVideo(t *testing.T, dir string) string {
+	t.Helper()
+	b := make([]byte, 200<<10)
+	binary.BigEndian.PutUint32(b, 0x18)
+	copy(b[4:], "ftypmp42\x00\x00\x00\x00mp42isom")
+	p := filepath.Join(dir, "clip.mp4")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestEveryNetworkConnectsAndPublishes(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	accs := e.connectAll(t)
+
+	for n, acc := range accs {
+		if acc.Network != string(n) || acc.State != data.AccountConnected {
+			t.Fatalf("%s account %+v", n, acc)
+		}
+	}
+	// Every token is in the keyring; none is in the data folder.
+	folder := readAll(t, e.dir)
+	for _, acc := range accs {
+		cred, err := e.app.credential(acc)
+		if err != nil || cred.AccessToken == "" {
+			t.Fatalf("%s: no token in the keyring: %v", acc.Network, err)
+		}
+		if strings.Contains(folder, cred.AccessToken) || cred.IdentityToken != "" && strings.Contains(folder, cred.IdentityToken) {
+			t.Fatalf("%s: a token was written to the data folder", acc.Network)
+		}
+	}
+
+	dir := t.TempDir()
+	video, err := e.app.AddMedia(ctx, writeVideo(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := e.app.AddMedia(ctx, writePNG(t, dir, "window.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boards := e.app.Boards(ctx, accs[platforms.Pinterest].ID)
+	if len(boards) == 0 {
+		t.Fatal("no Pinterest boards synced")
+	}
+
+	text := Draft{Text: "Winter hours: 8 to 6, every day.", Zone: time.UTC,
+		AccountIDs: []int64{accs[platforms.X].ID, accs[platforms.Facebook].ID, accs[platforms.LinkedIn].ID},
+		Variants:   map[int64]Variant{accs[platforms.X].ID: {Text: "Winter hours: 8–6 daily ❄", Options: platforms.Options{FirstComment: "See you soon!"}}}}
+	clip := Draft{Text: "A minute in our bakery", Zone: time.UTC, Media: []DraftMedia{video},
+		AccountIDs: []int64{accs[platforms.YouTube].ID, accs[platforms.TikTok].ID, accs[platforms.Instagram].ID},
+		Variants: map[int64]Variant{
+			accs[platforms.YouTube].ID:   {Options: platforms.Options{Title: "A minute in our bakery", Privacy: "unlisted"}},
+			accs[platforms.TikTok].ID:    {Options: platforms.Options{Privacy: "SELF_ONLY"}},
+			accs[platforms.Instagram].ID: {Options: platforms.Options{Kind: "REELS"}},
+		}}
+	pin := Draft{Text: "Our window this week", Zone: time.UTC, Media: []DraftMedia{img},
+		AccountIDs: []int64{accs[platforms.Pinterest].ID},
+		Variants:   map[int64]Variant{accs[platforms.Pinterest].ID: {Options: platforms.Options{BoardID: boards[0].ID, Title: "Shop window"}}}}
+	var posts []data.Post
+	for _, d := range []Draft{text, clip, pin} {
+		if probs := e.app.Check(ctx, d); len(probs) > 0 {
+			t.Fatalf("problems: %v", probs)
+		}
+		p, err := e.app.PostNow(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	e.app.Start(ctx)
+	for _, p := range posts {
+		waitFor(t, "post "+p.Text, func() bool {
+			st := e.post(t, p.ID).State
+			return st == data.StatePublished || st == data.StateFailed
+		})
+		for _, tg := range e.post(t, p.ID).Targets {
+			if tg.State != data.StatePublished || tg.RemoteURL == "" {
+				t.Errorf("account %d: %s %q", tg.AccountID, tg.State, tg.LastError)
+			}
+		}
+	}
+
+	if got := e.nets.X.Posts(); len(got) != 2 || got[0].Text != "Winter hours: 8–6 daily ❄" {
+		t.Errorf("X: %+v (want the variant and its first comment)", got)
+	}
+	meta := e.nets.Meta.Posts()
+	if len(meta) != 2 {
+		t.Errorf("Meta: %+v (want one Page post and one reel)", meta)
+	}
+	if n := len(e.nets.LinkedIn.Posts()); n != 1 {
+		t.Errorf("LinkedIn: %d posts", n)
+	}
+	if n := len(e.nets.YouTube.Posts()); n != 1 {
+		t.Errorf("YouTube: %d videos", n)
+	}
+	if n := len(e.nets.TikTok.Posts()); n != 1 {
+		t.Errorf("TikTok: %d posts", n)
+	}
+	if got := e.nets.Pinterest.Pins(); len(got) != 1 || got[0].BoardID != boards[0].ID {
+		t.Errorf("Pinterest: %+v", got)
+	}
+
+	// Only the connected networks were talked to.
+	allowed := []string{}
+	for _, u := range []string{e.nets.Mastodon.URL, e.nets.X.URL, e.nets.Pinterest.URL, e.nets.YouTube.URL,
+		e.nets.LinkedIn.URL, e.nets.TikTok.URL, e.nets.Meta.URL} {
+		pu, _ := url.Parse(u)
+		allowed = append(allowed, pu.Host)
+	}
+	for host := range e.guard.seen() {
+		if !slices.Contains(allowed, host) {
+			t.Errorf("the app talked to %s", host)
+		}
+	}
+}
+
+func TestConnectNeedsDeveloperApp(t *testing.T) {
+	keyring.MockInit()
+	e := newAllEnv(t)
+	if err := e.app.secrets.Delete(appSecretKey(platforms.X)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Connect(context.Background(), platforms.X, nil); err != ErrNotConfigured {
+		t.Fatalf("err = %v, want ErrNotConfigured", err)
+	}
+	for _, ni := range e.app.Networks() {
+		if ni.Network == platforms.X && ni.Configured {
+			t.Fatal("X still shows as configured")
+		}
+		if ni.Network == platforms.Pinterest && !strings.HasPrefix(ni.RedirectURI, "http://localhost:") {
+			t.Fatalf("Pinterest redirect %q", ni.RedirectURI)
+		}
+		if ni.Network == platforms.Facebook && ni.Redirect != platforms.RedirectPaste {
+			t.Fatal("Facebook is not a paste-mode network")
+		}
+	}
+	if err := e.app.PasteRedirect("https://www.facebook.com/connect/login_success.html?code=x&state=y"); err == nil {
+		t.Fatal("a pasted address was accepted with no login waiting")
+	}
+}

@@ -1,0 +1,316 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"localpost/app"
+	"localpost/data"
+	"localpost/platforms"
+)
+
+// Per-network variants in the composer: under the common text, one
+// section per ticked account with its own text and the options its
+// network uses. They show when the ticked accounts span more than one
+// network, or when a network has options at all.
+
+// networkHasOptions reports whether a network has options beyond the text.
+func networkHasOptions(n string) bool {
+	switch platforms.Network(n) {
+	case platforms.X, platforms.Facebook, platforms.Instagram, platforms.LinkedIn,
+		platforms.Pinterest, platforms.TikTok, platforms.YouTube:
+		return true
+	}
+	return false
+}
+
+// choice is one option of a select: what the user reads and what the
+// network receives.
+type choice struct{ label, value string }
+
+var (
+	youTubePrivacy = []choice{{"Public", "public"}, {"Unlisted", "unlisted"}, {"Private", "private"}}
+	tikTokPrivacy  = []choice{{"Everyone", "PUBLIC_TO_EVERYONE"}, {"Friends", "MUTUAL_FOLLOW_FRIENDS"}, {"Only me", "SELF_ONLY"}}
+)
+
+// threadSeparator separates the posts of an X thread in the thread entry.
+const threadSeparator = "---"
+
+// splitThread turns the thread entry into posts: paragraphs separated by a
+// line with only ---.
+func splitThread(s string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if p := strings.TrimSpace(strings.Join(cur, "\n")); p != "" {
+			out = append(out, p)
+		}
+		cur = nil
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == threadSeparator {
+			flush()
+			continue
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return out
+}
+
+func joinThread(posts []string) string { return strings.Join(posts, "\n"+threadSeparator+"\n") }
+
+// splitTags reads "a, b ,c" as [a b c].
+func splitTags(s string) []string {
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// variantEditor is one account's section: its own text with a counter for
+// its network, and the network's options.
+type variantEditor struct {
+	c   *composerScreen
+	acc data.Account
+
+	limits platforms.Limits
+	item   *widget.AccordionItem
+
+	text    *widget.Entry
+	counter *widget.Label
+
+	title, link, tags, firstComment, thread *widget.Entry // nil where the network has none
+	privacy                                 *widget.Select
+	privacyChoices                          []choice
+	board                                   *widget.Select
+	boards                                  []platforms.Board
+	boardID                                 string            // wanted board, kept until the boards are loaded
+	kept                                    platforms.Options // the loaded options, for the ones not edited here
+}
+
+func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
+	e := &variantEditor{c: c, acc: acc}
+	e.text = widget.NewMultiLineEntry()
+	e.text.Wrapping = fyne.TextWrapWord
+	e.text.SetPlaceHolder("Same as above")
+	e.text.SetMinRowsVisible(3)
+	hadText := false
+	e.text.OnChanged = func(s string) {
+		e.updateCounter()
+		// The common counter only counts for accounts without their own text.
+		if has := s != ""; has != hadText {
+			hadText = has
+			c.reloadLimits()
+		}
+	}
+	e.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
+
+	form := container.New(layout.NewFormLayout())
+	field := func(label string, obj fyne.CanvasObject) { form.Add(widget.NewLabel(label)); form.Add(obj) }
+	entry := func(placeholder string) *widget.Entry { return ext(&widget.Entry{PlaceHolder: placeholder}) }
+	multi := func(placeholder string, rows int) *widget.Entry {
+		en := widget.NewMultiLineEntry()
+		en.Wrapping = fyne.TextWrapWord
+		en.SetPlaceHolder(placeholder)
+		en.SetMinRowsVisible(rows)
+		return en
+	}
+	privacy := func(choices []choice) {
+		e.privacyChoices = choices
+		labels := make([]string, len(choices))
+		for i, ch := range choices {
+			labels[i] = ch.label
+		}
+		e.privacy = ext(&widget.Select{Options: labels, PlaceHolder: "The network's default"})
+		field("Who can see it", e.privacy)
+	}
+
+	switch platforms.Network(acc.Network) {
+	case platforms.YouTube:
+		e.title = entry("Video title")
+		field("Title", e.title)
+		privacy(youTubePrivacy)
+		e.tags = entry("comma, separated, tags")
+		field("Tags", e.tags)
+	case platforms.Pinterest:
+		e.board = ext(&widget.Select{PlaceHolder: "Loading boards…"})
+		field("Board", e.board)
+		e.title = entry("Pin title")
+		field("Title", e.title)
+		e.link = entry("https://… (where the pin leads)")
+		field("Link", e.link)
+	case platforms.X:
+		e.thread = multi("Further posts of a thread, one per paragraph; separate them with a line with only "+threadSeparator, 3)
+		field("Thread", e.thread)
+		e.firstComment = multi("Posted as the first reply", 2)
+		field("First comment", e.firstComment)
+	case platforms.Facebook, platforms.LinkedIn:
+		e.link = entry("https://…")
+		field("Link", e.link)
+		e.firstComment = multi("Posted as the first comment", 2)
+		field("First comment", e.firstComment)
+	case platforms.Instagram:
+		e.firstComment = multi("Posted as the first comment", 2)
+		field("First comment", e.firstComment)
+	case platforms.TikTok:
+		privacy(tikTokPrivacy)
+	}
+
+	body := container.NewVBox(e.text, e.counter)
+	if len(form.Objects) > 0 {
+		body.Add(form)
+	}
+	e.item = widget.NewAccordionItem("", body)
+	e.item.Open = true
+	e.updateCounter()
+	e.load()
+	return e
+}
+
+// load fetches the account's limits and, for Pinterest, its boards.
+func (e *variantEditor) load() {
+	id, wantBoards := e.acc.ID, e.board != nil
+	e.c.b.run(func() func() {
+		ctx, cancel := e.c.b.ctx()
+		defer cancel()
+		l := e.c.core.AccountLimits(ctx, id)
+		var boards []platforms.Board
+		if wantBoards {
+			boards = e.c.core.Boards(ctx, id)
+		}
+		return func() {
+			e.limits = l
+			e.updateCounter()
+			if wantBoards {
+				e.setBoards(boards)
+			}
+		}
+	})
+}
+
+func (e *variantEditor) setBoards(boards []platforms.Board) {
+	e.boards = boards
+	names := make([]string, len(boards))
+	for i, b := range boards {
+		names[i] = b.Name
+	}
+	e.board.PlaceHolder = "Choose a board"
+	if len(boards) == 0 {
+		e.board.PlaceHolder = "No boards yet — create one on Pinterest, then reconnect"
+	}
+	e.board.SetOptions(names)
+	if e.boardID != "" {
+		e.selectBoard(e.boardID)
+	}
+}
+
+func (e *variantEditor) selectBoard(id string) {
+	e.boardID = id
+	for _, b := range e.boards {
+		if b.ID == id {
+			e.board.SetSelected(b.Name)
+			return
+		}
+	}
+}
+
+func (e *variantEditor) selectedBoard() string {
+	if e.board == nil {
+		return ""
+	}
+	if i := e.board.SelectedIndex(); i >= 0 && i < len(e.boards) {
+		return e.boards[i].ID
+	}
+	return e.boardID // boards not loaded (yet): keep what the post had
+}
+
+// updateCounter counts the variant's text, or the common text when the
+// variant has none, as the account's network does.
+func (e *variantEditor) updateCounter() {
+	text := e.text.Text
+	if text == "" {
+		text = e.c.text.Text
+	}
+	n := e.limits.CountChars(text)
+	if e.limits.MaxChars > 0 {
+		e.counter.Text = fmt.Sprintf("%d / %d", n, e.limits.MaxChars)
+	} else {
+		e.counter.Text = fmt.Sprintf("%d", n)
+	}
+	if e.limits.MaxChars > 0 && n > e.limits.MaxChars {
+		e.counter.Importance = widget.DangerImportance
+	} else {
+		e.counter.Importance = widget.MediumImportance
+	}
+	e.counter.Refresh()
+}
+
+// variant reads the section; ok is false when nothing in it was set.
+func (e *variantEditor) variant() (v app.Variant, ok bool) {
+	v.Text = e.text.Text
+	text := func(en *widget.Entry) string {
+		if en == nil {
+			return ""
+		}
+		return strings.TrimSpace(en.Text)
+	}
+	o := &v.Options
+	o.PublishAt, o.Thumbnail, o.Kind = e.kept.PublishAt, e.kept.Thumbnail, e.kept.Kind
+	o.Title = text(e.title)
+	o.Link = text(e.link)
+	o.FirstComment = text(e.firstComment)
+	o.BoardID = e.selectedBoard()
+	if e.tags != nil {
+		o.Tags = splitTags(e.tags.Text)
+	}
+	if e.thread != nil {
+		o.Thread = splitThread(e.thread.Text)
+	}
+	if e.privacy != nil {
+		if i := e.privacy.SelectedIndex(); i >= 0 {
+			o.Privacy = e.privacyChoices[i].value
+		}
+	}
+	ok = v.Text != "" || o.Title != "" || o.Link != "" || o.FirstComment != "" || o.BoardID != "" ||
+		len(o.Tags) > 0 || len(o.Thread) > 0 || o.Privacy != "" || !o.PublishAt.IsZero() || o.Thumbnail != "" || o.Kind != ""
+	return v, ok
+}
+
+// set shows a stored variant. Options the composer does not edit
+// (PublishAt, Thumbnail, Kind) are kept as they were.
+func (e *variantEditor) set(v app.Variant) {
+	e.text.SetText(v.Text)
+	set := func(en *widget.Entry, s string) {
+		if en != nil {
+			en.SetText(s)
+		}
+	}
+	o := v.Options
+	set(e.title, o.Title)
+	set(e.link, o.Link)
+	set(e.firstComment, o.FirstComment)
+	set(e.tags, strings.Join(o.Tags, ", "))
+	set(e.thread, joinThread(o.Thread))
+	if e.privacy != nil {
+		e.privacy.ClearSelected()
+		for _, ch := range e.privacyChoices {
+			if ch.value == o.Privacy {
+				e.privacy.SetSelected(ch.label)
+			}
+		}
+	}
+	if e.board != nil && o.BoardID != "" {
+		e.selectBoard(o.BoardID)
+	}
+	e.kept = o
+	e.updateCounter()
+}
