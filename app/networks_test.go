@@ -226,3 +226,29 @@ func TestConnectNeedsDeveloperApp(t *testing.T) {
 		t.Fatal("a pasted address was accepted with no login waiting")
 	}
 }
+
+func TestExpiringLoginIsAnnounced(t *testing.T) {
+	e := newAllEnv(t)
+	var notes []string
+	e.app.cfg.Notify = func(title, body string) { notes = append(notes, title) }
+	l, err := e.app.Connect(context.Background(), platforms.Facebook, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accs, err := e.app.AddIdentities(context.Background(), l, []string{l.Identities[0].RemoteID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Meta's login lasts 60 days and has no renewal: 55 days on, it is due.
+	e.app.now = func() time.Time { return time.Now().Add(55 * 24 * time.Hour) }
+	e.app.warnExpiring(context.Background())
+	if len(notes) != 1 || !strings.Contains(notes[0], accs[0].Handle) {
+		t.Fatalf("notes %q", notes)
+	}
+	notes = nil
+	e.app.now = time.Now
+	e.app.warnExpiring(context.Background())
+	if len(notes) != 0 {
+		t.Fatalf("warned 60 days ahead: %q", notes)
+	}
+}

@@ -55,6 +55,7 @@ func (a *App) Wake() {
 func (a *App) run(ctx context.Context) {
 	a.recoverInterrupted(ctx)
 	a.catchUp(ctx)
+	a.warnExpiring(ctx)
 	ticker := time.NewTicker(a.tick)
 	defer ticker.Stop()
 	last := a.now()
@@ -72,6 +73,31 @@ func (a *App) run(ctx context.Context) {
 			a.catchUp(ctx)
 		}
 		last = a.now()
+	}
+}
+
+// warnExpiring tells the user, once a run, which logins end within a week
+// and cannot be renewed by Localpost (those that can are renewed before
+// publishing).
+func (a *App) warnExpiring(ctx context.Context) {
+	accs, err := a.Store.Accounts(ctx)
+	if err != nil {
+		return
+	}
+	now := a.now()
+	for _, acc := range accs {
+		if acc.TokenExpiry.IsZero() || acc.State != data.AccountConnected || acc.TokenExpiry.Sub(now) > 7*24*time.Hour {
+			continue
+		}
+		if cred, err := a.credential(acc); err == nil && cred.RefreshToken != "" {
+			continue
+		}
+		when := acc.TokenExpiry.In(a.Location()).Format("Mon 2 Jan")
+		if acc.TokenExpiry.Before(now) {
+			a.notify("Reconnect "+acc.Handle, "Its login expired on "+when+"; posts to it wait until you reconnect it in Accounts.")
+		} else {
+			a.notify("Reconnect "+acc.Handle+" before "+when, "Its login ends then and this network cannot renew it; reconnect it in Accounts.")
+		}
 	}
 }
 
