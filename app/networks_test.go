@@ -252,3 +252,63 @@ func TestExpiringLoginIsAnnounced(t *testing.T) {
 		t.Fatalf("warned 60 days ahead: %q", notes)
 	}
 }
+
+func TestFacebookGroupByReminder(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	var notes []string
+	e.app.cfg.Notify = func(title, body string) { notes = append(notes, title) }
+	if _, err := e.app.AddReminderAccount(ctx, platforms.FBGroup, "Neighbours", "not an address"); err == nil {
+		t.Fatal("a bad address was accepted")
+	}
+	if _, err := e.app.AddReminderAccount(ctx, platforms.X, "x", "https://x.com"); err == nil {
+		t.Fatal("X was added as a reminder account")
+	}
+	group, err := e.app.AddReminderAccount(ctx, platforms.FBGroup, "Neighbours", "https://www.facebook.com/groups/neighbours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	masto := e.connect(t)
+	img, err := e.app.AddMedia(ctx, writePNG(t, t.TempDir(), "flyer.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.app.PostNow(ctx, Draft{Text: "Market on Saturday", Media: []DraftMedia{img}, Zone: time.UTC,
+		AccountIDs: []int64{group.ID, masto.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.Start(ctx)
+	waitFor(t, "the reminder", func() bool {
+		for _, tg := range e.post(t, p.ID).Targets {
+			if tg.AccountID == group.ID && tg.State == data.StateMissed {
+				return true
+			}
+		}
+		return false
+	})
+	rs, err := e.app.Reminders(ctx, p.ID)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("reminders %+v %v", rs, err)
+	}
+	r := rs[0]
+	if r.URL != "https://www.facebook.com/groups/neighbours" || r.Text != "Market on Saturday" || len(r.Files) != 1 {
+		t.Fatalf("reminder %+v", r)
+	}
+	if _, err := os.Stat(r.Files[0]); err != nil {
+		t.Fatalf("media to attach: %v", err)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "Neighbours") }) {
+		t.Fatalf("no reminder notification: %q", notes)
+	}
+	if err := e.app.CompleteReminder(ctx, r.TargetID, "no url"); err == nil {
+		t.Fatal("a bad post address was accepted")
+	}
+	if err := e.app.CompleteReminder(ctx, r.TargetID, "https://www.facebook.com/groups/neighbours/posts/1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "all published", func() bool { return e.post(t, p.ID).State == data.StatePublished })
+	if rs, _ := e.app.Reminders(ctx, p.ID); len(rs) != 0 {
+		t.Fatalf("reminders left: %+v", rs)
+	}
+}

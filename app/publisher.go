@@ -168,7 +168,7 @@ func (a *App) catchUp(ctx context.Context) {
 	n := 0
 	for _, dt := range due {
 		late := now.Sub(dt.Post.PlannedAt)
-		if dt.Target.Attempts > 0 || late <= grace {
+		if dt.Target.Attempts > 0 || late <= grace || a.isReminder(dt.Account) {
 			continue
 		}
 		msg := fmt.Sprintf("Due %s while Localpost was not running (%s late). Publish it now or skip it.",
@@ -204,6 +204,11 @@ func (a *App) publishDue(ctx context.Context) {
 		for _, dt := range due {
 			if ctx.Err() != nil {
 				return
+			}
+			if a.isReminder(dt.Account) {
+				a.remind(ctx, dt)
+				progressed = true
+				continue
 			}
 			ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, a.now())
 			if err != nil || !ok {
