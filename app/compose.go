@@ -183,6 +183,7 @@ func (a *App) Check(ctx context.Context, d Draft) []platforms.Problem {
 			continue
 		}
 		pp := platformPost(d)
+		_ = a.publishMediaURLs(&pp) // what publishing will hand the network
 		field := "text"
 		if v, ok := d.Variants[id]; ok {
 			if v.Text != "" {

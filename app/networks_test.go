@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"image"
+	"image/jpeg"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -311,4 +314,76 @@ func TestFacebookGroupByReminder(t *testing.T) {
 	if rs, _ := e.app.Reminders(ctx, p.ID); len(rs) != 0 {
 		t.Fatalf("reminders left: %+v", rs)
 	}
+}
+
+func TestInstagramImageThroughPublicFolder(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	l, err := e.app.Connect(ctx, platforms.Instagram, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accs, err := e.app.AddIdentities(ctx, l, []string{l.Identities[0].RemoteID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ig := accs[0]
+	img, err := e.app.AddMedia(ctx, writeJPEG(t, t.TempDir(), "cake.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Draft{Text: "Cake of the day", Media: []DraftMedia{img}, Zone: time.UTC, AccountIDs: []int64{ig.ID}}
+
+	// Without a public location the draft is refused before it is
+	// scheduled, in words that say what is missing.
+	var pe *ProblemsError
+	if _, err := e.app.PostNow(ctx, d); !errors.As(err, &pe) || !strings.Contains(err.Error(), "public") {
+		t.Fatalf("err = %v, want a problem naming the public address", err)
+	}
+	if err := e.app.SetPublicMedia("/no/such/folder", "https://example.com/m"); err == nil {
+		t.Fatal("a missing folder was accepted")
+	}
+	pub := t.TempDir()
+	if err := e.app.SetPublicMedia(pub, "http://example.com/m"); err == nil {
+		t.Fatal("a plain http address was accepted")
+	}
+	if err := e.app.SetPublicMedia(pub, "https://cdn.example.com/m/"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.app.PostNow(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.Start(ctx)
+	waitFor(t, "published", func() bool { return e.post(t, p.ID).State == data.StatePublished })
+	if _, err := os.Stat(filepath.Join(pub, filepath.Base(img.Path))); err != nil {
+		t.Fatalf("image not copied to the public folder: %v", err)
+	}
+	found := false
+	for _, r := range e.nets.Meta.Requests() {
+		if strings.Contains(string(r.Body), "cdn.example.com") || strings.Contains(r.Query, "cdn.example.com") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("Instagram was not given the public address")
+	}
+}
+
+func writeJPEG(t *testing.T, dir, name string) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	p := filepath.Join(dir, name)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -331,6 +331,11 @@ func (a *App) publishTarget(ctx context.Context, dt data.DueTarget) (platforms.R
 		if err != nil {
 			return platforms.Result{}, err
 		}
+		if id := identityOf(dt.Account, cred); id.NeedsPublic || dt.Account.Network == string(platforms.TikTok) {
+			if err := a.publishMedia(&p); err != nil {
+				return platforms.Result{}, err
+			}
+		}
 		save := func(state []byte) error {
 			// Saved even if ctx ends: what the network created must not be lost.
 			return a.Store.SetTargetPending(context.Background(), dt.Target.ID, state)
