@@ -475,7 +475,7 @@ func crashMidPublish(t *testing.T, e *env, acc data.Account, text string, claime
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	due := data.DueTarget{Target: p.Targets[0], Post: p, Account: acc}
-	if _, err := e.app.publishTarget(ctx, due); err != nil {
+	if _, err := e.app.publishTarget(ctx, due, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	return p

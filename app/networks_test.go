@@ -39,7 +39,7 @@ func newAllEnv(t *testing.T) *allEnv {
 	}
 	t.Cleanup(nets.Close)
 	e := &env{fake: nets.Mastodon, guard: guard, clock: &clock{t: time.Now().UTC()}, dir: t.TempDir()}
-	a, err := New(Config{DataDir: e.dir, Secrets: data.Keyring(), HTTP: hc, OpenURL: nets.Approve, Providers: nets.Providers})
+	a, err := New(Config{DataDir: e.dir, Secrets: data.Keyring(), HTTP: hc, OpenURL: nets.Approve, Providers: nets.Providers, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,4 +386,68 @@ func writeJPEG(t *testing.T, dir, name string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestLaterPostsAreHandedToNetworksThatSchedule(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	accs := e.connectAll(t)
+	masto := e.connect(t)
+	video, err := e.app.AddMedia(ctx, writeVideo(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := e.clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
+	day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	fb, _, err := e.app.Schedule(ctx, Draft{Text: "Opening night, 7pm", Day: day, Clock: at.Format("15:04"), Zone: time.UTC,
+		AccountIDs: []int64{accs[platforms.Facebook].ID, masto.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yt, _, err := e.app.Schedule(ctx, Draft{Text: "Tour of the kitchen", Day: day, Clock: at.Format("15:04"), Zone: time.UTC,
+		Media: []DraftMedia{video}, AccountIDs: []int64{accs[platforms.YouTube].ID},
+		Variants: map[int64]Variant{accs[platforms.YouTube].ID: {Options: platforms.Options{Title: "Kitchen tour"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.Start(ctx)
+	handed := func(p data.Post, acc int64) bool {
+		for _, tg := range e.post(t, p.ID).Targets {
+			if tg.AccountID == acc {
+				return tg.State == data.StateScheduled && tg.RemoteID != ""
+			}
+		}
+		return false
+	}
+	waitFor(t, "Facebook holds the post", func() bool { return handed(fb, accs[platforms.Facebook].ID) })
+	waitFor(t, "YouTube holds the video", func() bool { return handed(yt, accs[platforms.YouTube].ID) })
+
+	posts := e.nets.Meta.Posts()
+	if len(posts) != 1 || posts[0].Published || !posts[0].Scheduled.Equal(at) {
+		t.Fatalf("Meta holds %+v, want one unpublished post scheduled for %s", posts, at)
+	}
+	if n := len(e.nets.YouTube.Posts()); n != 1 {
+		t.Fatalf("YouTube holds %d videos", n)
+	}
+	if len(e.nets.Mastodon.Statuses()) != 0 {
+		t.Fatal("Mastodon was posted to before the time")
+	}
+	if st := e.post(t, fb.ID).State; st != data.StateScheduled {
+		t.Fatalf("post state %s while the network holds it", st)
+	}
+	d := e.app.DraftFromPost(e.post(t, fb.ID), time.UTC)
+	d.Text = "changed"
+	if _, _, err := e.app.Schedule(ctx, d); !errors.Is(err, data.ErrPostLocked) {
+		t.Fatalf("editing a handed-over post: %v", err)
+	}
+
+	// The time comes: the network published it; Localpost posts the rest.
+	e.clock.Set(time.Now().Add(2*time.Hour + time.Minute))
+	e.app.Wake()
+	waitFor(t, "all published", func() bool {
+		return e.post(t, fb.ID).State == data.StatePublished && e.post(t, yt.ID).State == data.StatePublished
+	})
+	if len(e.nets.Meta.Posts()) != 1 || len(e.nets.Mastodon.Statuses()) != 1 {
+		t.Fatalf("after the time: meta %d, mastodon %d", len(e.nets.Meta.Posts()), len(e.nets.Mastodon.Statuses()))
+	}
 }

@@ -61,6 +61,8 @@ func (a *App) run(ctx context.Context) {
 	last := a.now()
 	for {
 		a.publishDue(ctx)
+		a.settleHandedOver(ctx)
+		a.handOverUpcoming(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -215,7 +217,7 @@ func (a *App) publishDue(ctx context.Context) {
 				continue
 			}
 			progressed = true
-			a.publishOne(ctx, dt)
+			a.publishOne(ctx, dt, time.Time{})
 		}
 		if !progressed {
 			return
@@ -223,10 +225,12 @@ func (a *App) publishDue(ctx context.Context) {
 	}
 }
 
-func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
+// publishOne publishes a claimed target now, or, with at set, hands it to
+// the network's own scheduler for that time.
+func (a *App) publishOne(ctx context.Context, dt data.DueTarget, at time.Time) {
 	att := data.Attempt{TargetID: dt.Target.ID, StartedAt: a.now()}
 	pctx, cancel := context.WithTimeout(ctx, publishBudget)
-	res, err := a.publishTarget(pctx, dt)
+	res, err := a.publishTarget(pctx, dt, at)
 	cancel()
 	if ctx.Err() != nil {
 		// Quitting mid-call: the target stays "publishing" and
@@ -237,6 +241,14 @@ func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
 	// A fresh context: the outcome must be recorded even if ctx ends now.
 	wctx := context.Background()
 	name := snippet(dt.Post.Text)
+	if err == nil && !at.IsZero() {
+		att.Outcome = "handed_over"
+		note := fmt.Sprintf("Scheduled on the network for %s: it goes out even if Localpost is closed.", at.In(a.Location()).Format("Mon 2 Jan 15:04"))
+		if ferr := a.Store.HandOver(wctx, dt.Target.ID, att, res.RemoteID, res.URL, note); ferr == nil {
+			a.changed()
+		}
+		return
+	}
 	if err == nil {
 		att.Outcome = "published"
 		if ferr := a.Store.FinishAttempt(wctx, dt.Target.ID, att, data.StatePublished, res.RemoteID, res.URL, "", time.Time{}); ferr != nil {
@@ -295,6 +307,60 @@ func (a *App) publishOne(ctx context.Context, dt data.DueTarget) {
 	a.changed()
 }
 
+// handOverWindow is how far ahead posts are handed to networks that
+// schedule themselves (Facebook takes up to 30 days).
+const handOverWindow = 29 * 24 * time.Hour
+
+// handOverUpcoming gives posts planned later to the networks that can
+// publish them at the time themselves (Facebook Pages, YouTube), so they go
+// out even if Localpost is closed then.
+func (a *App) handOverUpcoming(ctx context.Context) {
+	var nets []string
+	for n, p := range a.providers {
+		if p.Info().CanSchedule && !p.Info().ReminderOnly {
+			nets = append(nets, string(n))
+		}
+	}
+	now := a.now()
+	ups, err := a.Store.UpcomingTargets(ctx, now, now.Add(handOverWindow), nets, 20)
+	if err != nil {
+		return
+	}
+	for _, dt := range ups {
+		if ctx.Err() != nil {
+			return
+		}
+		p, ok := a.providers[platforms.Network(dt.Account.Network)]
+		if !ok || !p.Info().CanSchedule || p.Info().ReminderOnly {
+			continue
+		}
+		// Too close to the time: published normally when due.
+		if dt.Post.PlannedAt.Sub(now) <= max(p.Info().MinLead, 5*time.Minute) {
+			continue
+		}
+		if ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, now); err != nil || !ok {
+			continue
+		}
+		a.publishOne(ctx, dt, dt.Post.PlannedAt)
+	}
+}
+
+// settleHandedOver marks posts handed to a network's scheduler published
+// once their time has come.
+func (a *App) settleHandedOver(ctx context.Context) {
+	ts, err := a.Store.HandedOverDue(ctx, a.now())
+	if err != nil {
+		return
+	}
+	for _, t := range ts {
+		now := a.now()
+		att := data.Attempt{StartedAt: now, EndedAt: now, Outcome: "published", Message: "Published by the network's own scheduler."}
+		if err := a.Store.FinishAttempt(ctx, t.ID, att, data.StatePublished, t.RemoteID, t.RemoteURL, "", time.Time{}); err == nil {
+			a.changed()
+		}
+	}
+}
+
 // backoff is the wait before try n+1: exponential with ±20 % jitter, at
 // least what the network asked for.
 func backoff(n int, retryAfter time.Duration) time.Duration {
@@ -306,7 +372,7 @@ func backoff(n int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-func (a *App) publishTarget(ctx context.Context, dt data.DueTarget) (platforms.Result, error) {
+func (a *App) publishTarget(ctx context.Context, dt data.DueTarget, at time.Time) (platforms.Result, error) {
 	cred, err := a.credential(dt.Account)
 	if errors.Is(err, data.ErrSecretNotFound) {
 		return platforms.Result{}, &platforms.Error{Kind: platforms.KindReconnect, Message: "no saved login in the keyring", Err: err}
@@ -319,6 +385,9 @@ func (a *App) publishTarget(ctx context.Context, dt data.DueTarget) (platforms.R
 		text = dt.Target.TextOverride
 	}
 	p := platforms.Post{Text: text, IdempotencyKey: dt.Target.IdempotencyKey, Options: targetOptions(dt.Target)}
+	if !at.IsZero() {
+		p.Options.PublishAt = at
+	}
 	for _, m := range dt.Post.Media {
 		p.Media = append(p.Media, platforms.Media{Path: a.Store.MediaPath(m), Mime: m.Mime, Size: m.Size, Alt: m.Alt})
 	}

@@ -185,6 +185,14 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 		if n > 0 {
 			return fmt.Errorf("%w: %d of its targets are publishing or published; duplicate it to change it", ErrPostLocked, n)
 		}
+		var handed int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM targets WHERE post_id = ? AND state = 'scheduled' AND remote_id <> ''`,
+			p.ID).Scan(&handed); err != nil {
+			return err
+		}
+		if handed > 0 {
+			return fmt.Errorf("%w: it is already scheduled on the network itself; change it there, or delete it there and here", ErrPostLocked)
+		}
 
 		existing := map[int64]int64{} // account id → target id
 		rows, err := tx.QueryContext(ctx, `SELECT id, account_id FROM targets WHERE post_id = ?`, p.ID)

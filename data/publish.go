@@ -5,31 +5,101 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
 // DueTargets returns scheduled targets whose post is due at now (planned_at
 // <= now and next_attempt_at unset or <= now), on connected accounts, oldest
 // planned first, at most limit (all when limit <= 0). Each comes with its
-// post (targets and media in order) and account.
+// post (targets and media in order) and account. Targets already handed
+// over to a network's own scheduler (a remote id while scheduled) are not
+// due: the network publishes them.
 func (s *Store) DueTargets(ctx context.Context, now time.Time, limit int) ([]DueTarget, error) {
+	at := now.UnixMilli()
+	return s.targetsWithPosts(ctx, "due targets", `WHERE state = 'scheduled' AND remote_id = ''
+		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+		AND post_id IN (SELECT id FROM posts WHERE planned_at <= ?)
+		AND account_id IN (SELECT id FROM accounts WHERE state = 'connected')`, limit, at, at)
+}
+
+// UpcomingTargets returns scheduled targets planned after now and up to
+// until, not handed over yet and not waiting for a retry, on connected
+// accounts of the given networks: candidates for a network's own
+// scheduling.
+func (s *Store) UpcomingTargets(ctx context.Context, now, until time.Time, networks []string, limit int) ([]DueTarget, error) {
+	if len(networks) == 0 {
+		return nil, nil
+	}
+	at := now.UnixMilli()
+	args := []any{at, at, until.UnixMilli()}
+	for _, n := range networks {
+		args = append(args, n)
+	}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(networks)), ", ")
+	return s.targetsWithPosts(ctx, "upcoming targets", `WHERE state = 'scheduled' AND remote_id = ''
+		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+		AND post_id IN (SELECT id FROM posts WHERE planned_at > ? AND planned_at <= ?)
+		AND account_id IN (SELECT id FROM accounts WHERE state = 'connected' AND network IN (`+in+`))`, limit, args...)
+}
+
+// HandedOverDue returns targets handed over to a network's scheduler whose
+// time has come: the network has published them.
+func (s *Store) HandedOverDue(ctx context.Context, now time.Time) ([]Target, error) {
+	ts, err := queryTargets(ctx, s.r, `WHERE state = 'scheduled' AND remote_id <> ''
+		AND post_id IN (SELECT id FROM posts WHERE planned_at <= ?)`, now.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("handed-over targets: %w", err)
+	}
+	return ts, nil
+}
+
+// HandOver records that a network accepted a target for publishing at the
+// planned time by its own scheduler: the target stays scheduled, with the
+// network's id and address, and the attempt is logged, in one transaction.
+func (s *Store) HandOver(ctx context.Context, targetID int64, a Attempt, remoteID, url, note string) error {
+	if remoteID == "" {
+		return fmt.Errorf("hand over target %d: the network gave no id", targetID)
+	}
+	if a.Outcome == "" {
+		a.Outcome = "handed_over"
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var postID int64
+		err := tx.QueryRowContext(ctx, `UPDATE targets SET state = 'scheduled', remote_id = ?, remote_url = ?,
+				attempts = attempts + 1, last_error = ?, next_attempt_at = NULL, pending = NULL
+			WHERE id = ? RETURNING post_id`, remoteID, url, note, targetID).Scan(&postID)
+		if err != nil {
+			return notFound(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (target_id, started_at, ended_at, outcome, http_status, message)
+			VALUES (?, ?, ?, ?, ?, ?)`, targetID, ms(a.StartedAt), ms(a.EndedAt), a.Outcome, a.HTTPStatus, a.Message); err != nil {
+			return err
+		}
+		return refreshPost(ctx, tx, postID)
+	})
+	if err != nil {
+		return fmt.Errorf("hand over target %d: %w", targetID, err)
+	}
+	return nil
+}
+
+// targetsWithPosts reads targets matching where (with args, then limit
+// appended) with their posts and accounts, in one consistent snapshot,
+// oldest planned first.
+func (s *Store) targetsWithPosts(ctx context.Context, what, where string, limit int, args ...any) ([]DueTarget, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	at := now.UnixMilli()
-	// The read runs in one transaction so the targets, posts and accounts
-	// are one consistent snapshot.
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("due targets: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
-	ts, err := queryTargets(ctx, tx, `WHERE state = 'scheduled' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-		AND post_id IN (SELECT id FROM posts WHERE planned_at <= ?)
-		AND account_id IN (SELECT id FROM accounts WHERE state = 'connected')
-		ORDER BY (SELECT planned_at FROM posts WHERE posts.id = post_id), id LIMIT ?`, at, at, limit)
+	ts, err := queryTargets(ctx, tx, where+`
+		ORDER BY (SELECT planned_at FROM posts WHERE posts.id = post_id), id LIMIT ?`, append(args, limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("due targets: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	posts := map[int64]Post{}
 	accounts := map[int64]Account{}
@@ -38,14 +108,14 @@ func (s *Store) DueTargets(ctx context.Context, now time.Time, limit int) ([]Due
 		p, ok := posts[t.PostID]
 		if !ok {
 			if p, err = loadPost(ctx, tx, t.PostID); err != nil {
-				return nil, fmt.Errorf("due targets: post %d: %w", t.PostID, err)
+				return nil, fmt.Errorf("%s: post %d: %w", what, t.PostID, err)
 			}
 			posts[t.PostID] = p
 		}
 		a, ok := accounts[t.AccountID]
 		if !ok {
 			if a, err = loadAccount(ctx, tx, t.AccountID); err != nil {
-				return nil, fmt.Errorf("due targets: account %d: %w", t.AccountID, err)
+				return nil, fmt.Errorf("%s: account %d: %w", what, t.AccountID, err)
 			}
 			accounts[t.AccountID] = a
 		}

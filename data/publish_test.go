@@ -265,3 +265,56 @@ func TestPendingStateKeptUntilPublished(t *testing.T) {
 		t.Fatalf("missing target: %v", err)
 	}
 }
+
+func TestHandOverToNetworkScheduler(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	fb, err := s.SaveAccount(ctx, Account{Network: "facebook", RemoteID: "page1", Handle: "Café"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := s.SaveAccount(ctx, Account{Network: "mastodon", Server: "https://m.example", RemoteID: "1", Handle: "@c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	p, err := s.CreatePost(ctx, Post{Text: "later", PlannedAt: now.Add(3 * time.Hour), Zone: "UTC",
+		Targets: []Target{{AccountID: fb.ID, State: StateScheduled}, {AccountID: md.ID, State: StateScheduled}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := s.UpcomingTargets(ctx, now, now.Add(24*time.Hour), []string{"facebook"}, 0)
+	if err != nil || len(up) != 1 || up[0].Account.ID != fb.ID {
+		t.Fatalf("upcoming %+v %v", up, err)
+	}
+	tid := up[0].Target.ID
+	if ok, err := s.ClaimTarget(ctx, tid, now); !ok || err != nil {
+		t.Fatalf("claim %v %v", ok, err)
+	}
+	if err := s.HandOver(ctx, tid, Attempt{StartedAt: now, EndedAt: now}, "fb_1", "https://fb/1", "scheduled there"); err != nil {
+		t.Fatal(err)
+	}
+	if up, _ := s.UpcomingTargets(ctx, now, now.Add(24*time.Hour), []string{"facebook"}, 0); len(up) != 0 {
+		t.Fatalf("handed-over target still upcoming: %+v", up)
+	}
+	later := now.Add(4 * time.Hour)
+	due, _ := s.DueTargets(ctx, later, 0)
+	if len(due) != 1 || due[0].Account.ID != md.ID {
+		t.Fatalf("due at the time: %+v (the handed-over one must not be due)", due)
+	}
+	if hd, _ := s.HandedOverDue(ctx, now); len(hd) != 0 {
+		t.Fatalf("handed over and due before the time: %+v", hd)
+	}
+	hd, err := s.HandedOverDue(ctx, later)
+	if err != nil || len(hd) != 1 || hd[0].RemoteURL != "https://fb/1" {
+		t.Fatalf("handed over at the time: %+v %v", hd, err)
+	}
+	got, _ := s.Post(ctx, p.ID)
+	if _, err := s.UpdatePost(ctx, got); !errors.Is(err, ErrPostLocked) {
+		t.Fatalf("update of a handed-over post: %v", err)
+	}
+	at, _ := s.Attempts(ctx, tid)
+	if len(at) != 1 || at[0].Outcome != "handed_over" {
+		t.Fatalf("attempts %+v", at)
+	}
+}
