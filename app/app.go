@@ -64,6 +64,10 @@ type App struct {
 	limitsCache map[string]string
 	// paste is the login waiting for a pasted redirect address, if any.
 	paste *loopback
+	// busy holds the networks a publish is under way on (guarded by mu);
+	// inflight counts those publishes, for a clean stop.
+	busy     map[string]bool
+	inflight sync.WaitGroup
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that
@@ -90,6 +94,7 @@ func New(cfg Config) (*App, error) {
 		tick:           15 * time.Second,
 		wake:           make(chan struct{}, 1),
 		limitsCache:    map[string]string{},
+		busy:           map[string]bool{},
 	}
 	if a.http == nil {
 		a.http = NewHTTPClient()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -259,8 +260,9 @@ func TestExpiringLoginIsAnnounced(t *testing.T) {
 func TestFacebookGroupByReminder(t *testing.T) {
 	e := newAllEnv(t)
 	ctx := context.Background()
+	var mu sync.Mutex
 	var notes []string
-	e.app.cfg.Notify = func(title, body string) { notes = append(notes, title) }
+	e.app.cfg.Notify = func(title, body string) { mu.Lock(); notes = append(notes, title); mu.Unlock() }
 	if _, err := e.app.AddReminderAccount(ctx, platforms.FBGroup, "Neighbours", "not an address"); err == nil {
 		t.Fatal("a bad address was accepted")
 	}
@@ -301,8 +303,11 @@ func TestFacebookGroupByReminder(t *testing.T) {
 	if _, err := os.Stat(r.Files[0]); err != nil {
 		t.Fatalf("media to attach: %v", err)
 	}
-	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "Neighbours") }) {
-		t.Fatalf("no reminder notification: %q", notes)
+	mu.Lock()
+	reminded := slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "Neighbours") })
+	mu.Unlock()
+	if !reminded {
+		t.Fatal("no reminder notification")
 	}
 	if err := e.app.CompleteReminder(ctx, r.TargetID, "no url"); err == nil {
 		t.Fatal("a bad post address was accepted")

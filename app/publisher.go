@@ -41,6 +41,7 @@ func (a *App) Start(ctx context.Context) {
 		defer close(a.done)
 		a.run(ctx)
 		bg.Wait()
+		a.inflight.Wait()
 	}()
 }
 
@@ -196,33 +197,55 @@ func roundLate(d time.Duration) string {
 }
 
 // publishDue publishes every target due now, one at a time.
+//
+// Networks publish side by side, each one post at a time: a long YouTube
+// upload does not hold up a Mastodon post, and no network sees two of our
+// calls at once. A finished post wakes the loop for the next one.
 func (a *App) publishDue(ctx context.Context) {
-	for ctx.Err() == nil {
-		due, err := a.Store.DueTargets(ctx, a.now(), 20)
-		if err != nil || len(due) == 0 {
-			return
-		}
-		progressed := false
-		for _, dt := range due {
-			if ctx.Err() != nil {
-				return
-			}
-			if a.isReminder(dt.Account) {
-				a.remind(ctx, dt)
-				progressed = true
-				continue
-			}
-			ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, a.now())
-			if err != nil || !ok {
-				continue
-			}
-			progressed = true
-			a.publishOne(ctx, dt, time.Time{})
-		}
-		if !progressed {
-			return
-		}
+	due, err := a.Store.DueTargets(ctx, a.now(), 50)
+	if err != nil {
+		return
 	}
+	for _, dt := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		if a.isReminder(dt.Account) {
+			a.remind(ctx, dt)
+			continue
+		}
+		a.launch(ctx, dt, time.Time{})
+	}
+}
+
+// launch claims a target and publishes it in the background unless its
+// network is already busy with another; it reports whether it started.
+func (a *App) launch(ctx context.Context, dt data.DueTarget, at time.Time) bool {
+	network := dt.Account.Network
+	a.mu.Lock()
+	if a.busy[network] {
+		a.mu.Unlock()
+		return false
+	}
+	a.busy[network] = true
+	a.mu.Unlock()
+	release := func() {
+		a.mu.Lock()
+		delete(a.busy, network)
+		a.mu.Unlock()
+	}
+	if ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, a.now()); err != nil || !ok {
+		release()
+		return false
+	}
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		a.publishOne(ctx, dt, at)
+		release()
+		a.Wake()
+	}()
+	return true
 }
 
 // publishOne publishes a claimed target now, or, with at set, hands it to
@@ -338,10 +361,7 @@ func (a *App) handOverUpcoming(ctx context.Context) {
 		if dt.Post.PlannedAt.Sub(now) <= max(p.Info().MinLead, 5*time.Minute) {
 			continue
 		}
-		if ok, err := a.Store.ClaimTarget(ctx, dt.Target.ID, now); err != nil || !ok {
-			continue
-		}
-		a.publishOne(ctx, dt, dt.Post.PlannedAt)
+		a.launch(ctx, dt, dt.Post.PlannedAt)
 	}
 }
 
