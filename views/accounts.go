@@ -38,6 +38,7 @@ type accountsScreen struct {
 	menuDef    *fyne.Menu        // its items
 	connect    *connectDialog    // the open connect dialog, if any
 	chooser    *identityChooser  // the open identity chooser, if any
+	group      *groupDialog      // the open add-a-group dialog, if any
 	networks   []app.NetworkInfo
 
 	onChanged func()                // an account was connected or removed
@@ -120,7 +121,7 @@ func (s *accountsScreen) row(a data.Account) fyne.CanvasObject {
 		name = a.Handle
 	}
 	where := []string{}
-	if a.Handle != "" {
+	if a.Handle != "" && a.Handle != name { // groups are named by their handle
 		where = append(where, a.Handle)
 	}
 	where = append(where, s.networkLabel(a.Network))
@@ -170,6 +171,15 @@ func (s *accountsScreen) row(a data.Account) fyne.CanvasObject {
 	bg.CornerRadius = 8
 	return container.NewStack(bg, container.NewPadded(
 		container.NewBorder(nil, nil, container.NewCenter(img), container.NewCenter(actions), info)))
+}
+
+// accountName is an account's name alone, for places where the network is
+// said beside it.
+func accountName(a data.Account) string {
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Handle
 }
 
 // networkName names a network the core did not list.
@@ -223,17 +233,125 @@ func (s *accountsScreen) onConnectNetwork(n app.NetworkInfo) {
 	case n.Network == platforms.Mastodon:
 		s.onConnect("", "")
 	case n.ReminderOnly:
-		// No login exists for it: the core refuses to connect it.
-		msg := ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: n.Name + " cannot be connected: no app may post there. " +
-			"Localpost reminds you at the due time instead — it copies the text, opens the group in your browser and shows the media, and you post by hand."})
-		d := dialog.NewCustom(n.Name, "Close", msg, s.b.win)
-		d.Resize(fyne.NewSize(460, 220))
-		d.Show()
+		s.addGroup(n)
 	case !n.Configured:
 		s.askSetUp(n)
 	default:
 		s.openConnect(&connectDialog{core: s.core, b: s.b, net: n}, "", "")
 	}
+}
+
+// addGroup asks for a place posted to by reminder: no login exists for it,
+// so it is added by its name and address.
+func (s *accountsScreen) addGroup(n app.NetworkInfo) {
+	g := &groupDialog{core: s.core, b: s.b, net: n}
+	g.onAdded = func(acc data.Account) {
+		s.group = nil
+		dialog.ShowInformation("Group added", accountName(acc)+" is added. At the time of each post for it, "+
+			"Localpost reminds you and helps you post by hand.", s.b.win)
+		if s.onChanged != nil {
+			s.onChanged()
+		}
+	}
+	g.onClosed = func() { s.group = nil }
+	s.group = g
+	g.show()
+}
+
+// groupDialog adds a Facebook Group (or another place posted to by
+// reminder) by its name and web address.
+type groupDialog struct {
+	core Core
+	b    *bridge
+	net  app.NetworkInfo
+
+	dlg       *dialog.CustomDialog
+	name      *widget.Entry
+	address   *widget.Entry
+	errLabel  *widget.Label
+	addBtn    *widget.Button
+	cancelBtn *widget.Button
+	busy      bool
+
+	onAdded  func(data.Account)
+	onClosed func()
+}
+
+func (g *groupDialog) show() {
+	wrap := func(text string) *widget.Label { return ext(&widget.Label{Text: text, Wrapping: fyne.TextWrapWord}) }
+	bold := func(text string) *widget.Label {
+		return ext(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	g.name = ext(&widget.Entry{PlaceHolder: "Bakery friends"})
+	g.address = ext(&widget.Entry{PlaceHolder: "https://www.facebook.com/groups/…"})
+	g.address.OnSubmitted = func(string) { g.onAdd() }
+	g.errLabel = problemLabel()
+	g.addBtn = ext(&widget.Button{Text: "Add", Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: g.onAdd})
+	g.cancelBtn = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: g.onCancel})
+	content := container.NewVBox(
+		wrap("Meta closed the Groups API in April 2024: no app may post to a Facebook Group any more. "+
+			"Localpost reminds you at the due time instead and helps you post by hand: it copies the text, "+
+			"opens the group in your browser and shows the media files to attach."),
+		container.New(layout.NewFormLayout(),
+			bold("Group name"), g.name,
+			bold("Group address"), g.address),
+		wrap("Copy the group's address from your browser's address bar."),
+		g.errLabel,
+	)
+	g.dlg = dialog.NewCustomWithoutButtons("Add a Facebook Group", content, g.b.win)
+	g.dlg.SetButtons([]fyne.CanvasObject{g.cancelBtn, g.addBtn})
+	g.dlg.Resize(fyne.NewSize(540, 340))
+	g.dlg.Show()
+	g.b.win.Canvas().Focus(g.name)
+}
+
+func (g *groupDialog) onAdd() {
+	if g.busy {
+		return
+	}
+	name, address := strings.TrimSpace(g.name.Text), strings.TrimSpace(g.address.Text)
+	switch {
+	case name == "":
+		g.showError("Give the group a name, as you want to see it in Localpost.")
+		return
+	case address == "":
+		g.showError("Paste the group's address, e.g. https://www.facebook.com/groups/yourgroup.")
+		return
+	}
+	g.errLabel.Hide()
+	g.busy = true
+	g.addBtn.Disable()
+	network := g.net.Network
+	g.b.run(func() func() {
+		ctx, cancel := g.b.ctx()
+		defer cancel()
+		acc, err := g.core.AddReminderAccount(ctx, network, name, address)
+		return func() {
+			g.busy = false
+			g.addBtn.Enable()
+			if err != nil {
+				g.showError("Could not add the group: " + err.Error())
+				return
+			}
+			g.dlg.Hide()
+			if g.onAdded != nil {
+				g.onAdded(acc)
+			}
+		}
+	})
+}
+
+func (g *groupDialog) onCancel() {
+	g.dlg.Hide()
+	if g.onClosed != nil {
+		g.onClosed()
+	}
+}
+
+func (g *groupDialog) showError(msg string) {
+	g.errLabel.Text = msg
+	g.errLabel.Show()
+	g.errLabel.Refresh()
 }
 
 // askSetUp explains why a network needs the user's developer app and

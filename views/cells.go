@@ -37,7 +37,8 @@ func styleOf(s data.PostState) stateStyle {
 	case data.StateFailed:
 		return stateStyle{"Failed !", theme.ErrorIcon(), theme.ColorNameError}
 	case data.StateMissed:
-		return stateStyle{"Missed", theme.WarningIcon(), theme.ColorNameWarning}
+		// Missed posts and due reminders both wait for the user's move.
+		return stateStyle{"Waiting for you", theme.WarningIcon(), theme.ColorNameWarning}
 	case data.StateUncertain:
 		return stateStyle{"Uncertain ?", theme.QuestionIcon(), theme.ColorNameWarning}
 	}
@@ -73,7 +74,12 @@ func newPostChip(e data.CalendarEntry, loc *time.Location, onTap func()) *postCh
 	if snippet == "" {
 		snippet = "(no text)"
 	}
-	c := &postChip{entry: e, text: e.PlannedAt.In(loc).Format("15:04") + " " + snippet, onTap: onTap}
+	text := e.PlannedAt.In(loc).Format("15:04") + " "
+	if e.State == data.StateMissed {
+		// the one state that asks something of the user says so
+		text += styleOf(e.State).marker + " · "
+	}
+	c := &postChip{entry: e, text: text + snippet, onTap: onTap}
 	c.ExtendBaseWidget(c)
 	return c
 }

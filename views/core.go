@@ -40,6 +40,12 @@ type Core interface {
 	PasteRedirect(address string) error
 	AddIdentities(ctx context.Context, l *app.Login, remoteIDs []string) ([]data.Account, error)
 
+	// places posted to by reminder (Facebook Groups): added by name and
+	// address; at the due time the user posts by hand and says so
+	AddReminderAccount(ctx context.Context, network platforms.Network, name, address string) (data.Account, error)
+	Reminders(ctx context.Context, postID int64) ([]app.Reminder, error)
+	CompleteReminder(ctx context.Context, targetID int64, postURL string) error
+
 	// composer
 	AddMedia(ctx context.Context, path string) (app.DraftMedia, error)
 	Limits(ctx context.Context, accountIDs []int64) platforms.Limits
@@ -64,6 +70,10 @@ type Core interface {
 	SetMissedGrace(d time.Duration) error
 	SetZone(name string) error
 	DataDir() string
+	// PublicMedia is the folder the user's web server publishes and its
+	// https address, where images for Instagram and TikTok photos go.
+	PublicMedia() (dir, base string)
+	SetPublicMedia(dir, base string) error
 	// DemoServer is the fake Mastodon server's address in demo mode, which
 	// the connect dialog pre-fills; "" otherwise.
 	DemoServer() string

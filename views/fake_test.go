@@ -74,6 +74,31 @@ type fakeCore struct {
 
 	accountLimits map[int64]platforms.Limits
 	boards        map[int64][]platforms.Board
+
+	// reminders: AddReminderAccount records its calls and adds an account
+	// unless reminderErr; Reminders returns reminders[postID];
+	// CompleteReminder records its calls and returns completeErr.
+	reminderAdds []reminderAdd
+	reminderErr  error
+	reminders    map[int64][]app.Reminder
+	completed    []completeCall
+	completeErr  error
+
+	// public media: PublicMedia returns pubDir, pubBase; SetPublicMedia
+	// records its calls and stores them unless pubErr.
+	pubDir, pubBase string
+	pubSet          [][2]string
+	pubErr          error
+}
+
+type reminderAdd struct {
+	network       platforms.Network
+	name, address string
+}
+
+type completeCall struct {
+	targetID int64
+	postURL  string
 }
 
 type credsCall struct {
@@ -95,6 +120,7 @@ func newFakeCore(loc *time.Location) *fakeCore {
 		pasteCh:        make(chan string, 1),
 		accountLimits:  map[int64]platforms.Limits{},
 		boards:         map[int64][]platforms.Board{},
+		reminders:      map[int64][]app.Reminder{},
 	}
 }
 
@@ -286,6 +312,49 @@ func (f *fakeCore) AddIdentities(_ context.Context, l *app.Login, ids []string) 
 		}
 	}
 	return out, nil
+}
+
+func (f *fakeCore) AddReminderAccount(_ context.Context, n platforms.Network, name, address string) (data.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reminderAdds = append(f.reminderAdds, reminderAdd{n, name, address})
+	if f.reminderErr != nil {
+		return data.Account{}, f.reminderErr
+	}
+	acc := data.Account{ID: int64(len(f.accounts) + 1), Network: string(n), RemoteID: address, Handle: name,
+		DisplayName: name, Kind: "group", URL: address, State: data.AccountConnected}
+	f.accounts = append(f.accounts, acc)
+	return acc, nil
+}
+
+func (f *fakeCore) Reminders(_ context.Context, postID int64) ([]app.Reminder, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.Reminder(nil), f.reminders[postID]...), nil
+}
+
+func (f *fakeCore) CompleteReminder(_ context.Context, targetID int64, postURL string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.completed = append(f.completed, completeCall{targetID, postURL})
+	return f.completeErr
+}
+
+func (f *fakeCore) PublicMedia() (dir, base string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.pubDir, f.pubBase
+}
+
+func (f *fakeCore) SetPublicMedia(dir, base string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pubSet = append(f.pubSet, [2]string{dir, base})
+	if f.pubErr != nil {
+		return f.pubErr
+	}
+	f.pubDir, f.pubBase = dir, base
+	return nil
 }
 
 func (f *fakeCore) AccountLimits(_ context.Context, id int64) platforms.Limits {

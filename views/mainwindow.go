@@ -27,6 +27,12 @@ type MainUI struct {
 	accounts                             *accountsScreen
 	settings                             *settingsScreen
 	flashTimer                           *time.Timer
+
+	// the last accounts and networks loaded, to name the accounts in the
+	// post dialog
+	accs   []data.Account
+	nets   []app.NetworkInfo
+	detail *postDetail // the open post dialog, if any
 }
 
 // NewMainWindow builds the main window. title is e.g. "Localpost" or "Localpost — Demo".
@@ -89,6 +95,7 @@ func (u *MainUI) reloadAccounts() {
 		nets := u.core.Networks()
 		accs, err := u.core.Accounts(ctx)
 		return func() {
+			u.nets = nets
 			u.accounts.setNetworks(nets)
 			u.settings.setNetworks(nets)
 			u.composer.setNetworks(nets)
@@ -96,6 +103,7 @@ func (u *MainUI) reloadAccounts() {
 				u.accounts.setError(err)
 				return
 			}
+			u.accs = accs
 			u.accounts.setAccounts(accs)
 			u.composer.setAccounts(accs)
 			u.calendar.setAccounts(accs)

@@ -4,28 +4,47 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"localpost/app"
 	"localpost/data"
 )
 
 // postDetail is the dialog for a post that left the planning stage:
-// published (text and link), or failed, missed, uncertain (the reason and
-// the decisions the user can take).
+// published (text and links), or failed, missed, uncertain (the reason and
+// the decisions the user can take), and the reminders waiting for the user
+// to post by hand.
 type postDetail struct {
-	u     *MainUI
-	entry data.CalendarEntry
-	post  data.Post
-	atts  []data.Attempt
-	loc   *time.Location
-	dlg   *dialog.CustomDialog
+	u         *MainUI
+	entry     data.CalendarEntry
+	post      data.Post
+	atts      []data.Attempt
+	reminders []*reminderPart
+	loc       *time.Location
+	dlg       *dialog.CustomDialog
+}
+
+// reminderPart is one place the user posts to by hand: the text to copy,
+// the group to open, the files to attach and the address of their post.
+type reminderPart struct {
+	r        app.Reminder
+	copyBtn  *widget.Button
+	openBtn  *widget.Button
+	filesBtn *widget.Button // hidden when the post has no media
+	address  *widget.Entry
+	markBtn  *widget.Button
+	errLabel *widget.Label
+	busy     bool
 }
 
 func (u *MainUI) showPost(e data.CalendarEntry) {
@@ -38,11 +57,19 @@ func (u *MainUI) showPost(e data.CalendarEntry) {
 			return func() { u.b.errorDialog(err) }
 		}
 		atts, err := u.core.Attempts(ctx, e.PostID)
+		rems, rerr := u.core.Reminders(ctx, e.PostID)
+		if err == nil {
+			err = rerr
+		}
 		return func() {
 			if err != nil {
 				u.b.errorDialog(err)
 			}
 			pd := &postDetail{u: u, entry: e, post: p, atts: atts, loc: loc}
+			for _, r := range rems {
+				pd.reminders = append(pd.reminders, &reminderPart{r: r})
+			}
+			u.detail = pd
 			pd.show()
 		}
 	})
@@ -68,26 +95,43 @@ func (pd *postDetail) show() {
 	if state == "" {
 		state = pd.entry.State
 	}
-	switch state {
-	case data.StatePublished:
-		for _, t := range pd.post.Targets {
-			if t.RemoteURL == "" {
-				continue
-			}
-			if u, err := url.Parse(t.RemoteURL); err == nil {
-				body.Add(container.NewHBox(widget.NewIcon(theme.MailForwardIcon()), widget.NewHyperlink(t.RemoteURL, u)))
-			}
+	// A post can be published in one place and wait for the user in
+	// another, so the links show whatever the post's state.
+	for _, t := range pd.post.Targets {
+		if t.RemoteURL == "" {
+			continue
 		}
+		if u, err := url.Parse(t.RemoteURL); err == nil {
+			body.Add(pd.link(t, u))
+		}
+	}
+	reminded := map[int64]bool{}
+	for _, rp := range pd.reminders {
+		reminded[rp.r.TargetID] = true
+	}
+	switch state {
 	case data.StateMissed:
-		body.Add(reasonLabel("This post was due while Localpost was closed, and it is later now than you allow posts to go out unasked (see Settings). Post it now, or skip it."))
+		if pd.missedElsewhere(reminded) {
+			body.Add(reasonLabel("This post was due while Localpost was closed, and it is later now than you allow posts to go out unasked (see Settings). Post it now, or skip it."))
+		}
 	case data.StateUncertain:
 		body.Add(reasonLabel("Localpost was interrupted while publishing this post and cannot tell whether the network received it. Look at your profile: if it is there, choose \"It was published\"; if not, \"Retry now\"."))
 	case data.StatePublishing:
 		body.Add(reasonLabel("Publishing now…"))
 	}
 	for _, t := range pd.post.Targets {
-		if t.LastError != "" && state != data.StatePublished {
+		// A reminder's message only repeats what its section says.
+		if t.LastError != "" && state != data.StatePublished && !reminded[t.ID] {
 			body.Add(reasonLabel("Reason: " + t.LastError))
+		}
+	}
+	if len(pd.reminders) > 0 {
+		body.Add(widget.NewSeparator())
+		body.Add(ext(&widget.Label{Text: "Post it yourself", TextStyle: fyne.TextStyle{Bold: true}}))
+		body.Add(ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: "No app may post here, so it is up to you: " +
+			"copy the text, open the group, paste the text and attach the files, then mark it as posted."}))
+		for _, rp := range pd.reminders {
+			body.Add(pd.reminderSection(rp))
 		}
 	}
 	if len(pd.atts) > 0 {
@@ -99,7 +143,7 @@ func (pd *postDetail) show() {
 	}
 
 	pd.dlg = dialog.NewCustomWithoutButtons("Post", container.NewVScroll(body), pd.u.Window)
-	buttons := []fyne.CanvasObject{ext(&widget.Button{Text: "Close", OnTapped: pd.dlg.Hide})}
+	buttons := []fyne.CanvasObject{ext(&widget.Button{Text: "Close", OnTapped: pd.close})}
 	switch state {
 	case data.StateFailed, data.StateMissed:
 		buttons = append(buttons, ext(&widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), OnTapped: pd.onEdit}))
@@ -116,8 +160,142 @@ func (pd *postDetail) show() {
 			Importance: widget.HighImportance, OnTapped: pd.onRetry}))
 	}
 	pd.dlg.SetButtons(buttons)
-	pd.dlg.Resize(fyne.NewSize(580, 440))
+	if len(pd.reminders) > 0 {
+		pd.dlg.Resize(fyne.NewSize(640, 620))
+	} else {
+		pd.dlg.Resize(fyne.NewSize(580, 440))
+	}
 	pd.dlg.Show()
+}
+
+// missedElsewhere reports whether a target other than the reminders was
+// missed (or the post does not say which), so the missed-post explanation
+// applies.
+func (pd *postDetail) missedElsewhere(reminded map[int64]bool) bool {
+	if len(reminded) == 0 {
+		return true
+	}
+	for _, t := range pd.post.Targets {
+		if t.State == data.StateMissed && !reminded[t.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+// link is a published target's address under the account it went to:
+// "Demo Café · Facebook Pages".
+func (pd *postDetail) link(t data.Target, u *url.URL) fyne.CanvasObject {
+	h := widget.NewHyperlink(t.RemoteURL, u)
+	h.Truncation = fyne.TextTruncateEllipsis
+	row := container.NewBorder(nil, nil, widget.NewIcon(theme.MailForwardIcon()), nil, h)
+	for _, a := range pd.u.accs {
+		if a.ID != t.AccountID {
+			continue
+		}
+		where := accountName(a)
+		if n := pd.u.networkLabel(a.Network); where != "" {
+			where += " · " + n
+		} else {
+			where = n
+		}
+		return container.NewVBox(ext(&widget.Label{Text: where, TextStyle: fyne.TextStyle{Bold: true}}), row)
+	}
+	return row
+}
+
+// networkLabel names a network as the core does.
+func (u *MainUI) networkLabel(n string) string {
+	for _, ni := range u.nets {
+		if string(ni.Network) == n && ni.Name != "" {
+			return ni.Name
+		}
+	}
+	return networkName(n)
+}
+
+// reminderSection is one place to post to by hand.
+func (pd *postDetail) reminderSection(rp *reminderPart) fyne.CanvasObject {
+	r := rp.r
+	rp.copyBtn = ext(&widget.Button{Text: "Copy text", Icon: theme.ContentCopyIcon(), OnTapped: func() { pd.onCopyText(rp) }})
+	rp.openBtn = ext(&widget.Button{Text: "Open group", Icon: theme.ComputerIcon(), OnTapped: func() { pd.u.b.open(r.URL) }})
+	rp.filesBtn = ext(&widget.Button{Text: "Show files", Icon: theme.FolderOpenIcon(), OnTapped: func() { pd.onShowFiles(rp) }})
+	if r.URL == "" {
+		rp.openBtn.Disable()
+	}
+	rp.address = ext(&widget.Entry{PlaceHolder: "https://www.facebook.com/groups/…/posts/…"})
+	rp.address.OnSubmitted = func(string) { pd.onMarkPosted(rp) }
+	rp.markBtn = ext(&widget.Button{Text: "Mark as posted", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance,
+		OnTapped: func() { pd.onMarkPosted(rp) }})
+	rp.errLabel = problemLabel()
+
+	box := container.NewVBox(
+		ext(&widget.Label{Text: r.Place, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}),
+		container.NewHBox(rp.copyBtn, rp.openBtn, rp.filesBtn))
+	if len(r.Files) == 0 {
+		rp.filesBtn.Hide()
+	} else {
+		names := make([]string, len(r.Files))
+		for i, f := range r.Files {
+			names[i] = filepath.Base(f)
+		}
+		box.Add(ext(&widget.Label{Text: "Files to attach: " + strings.Join(names, ", "), Wrapping: fyne.TextWrapWord}))
+	}
+	box.Add(ext(&widget.Label{Text: "Address of your post (optional)"}))
+	box.Add(container.NewBorder(nil, nil, nil, rp.markBtn, rp.address))
+	box.Add(rp.errLabel)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = 8
+	return container.NewStack(bg, container.NewPadded(box))
+}
+
+func (pd *postDetail) onCopyText(rp *reminderPart) {
+	fyne.CurrentApp().Clipboard().SetContent(rp.r.Text)
+	rp.copyBtn.SetText("Copied")
+}
+
+// onShowFiles opens the folder of the media, where the user picks them to
+// attach in the browser.
+func (pd *postDetail) onShowFiles(rp *reminderPart) {
+	if len(rp.r.Files) == 0 {
+		return
+	}
+	pd.u.b.open(storage.NewFileURI(filepath.Dir(rp.r.Files[0])).String())
+}
+
+func (pd *postDetail) onMarkPosted(rp *reminderPart) {
+	if rp.busy {
+		return
+	}
+	rp.busy = true
+	rp.markBtn.Disable()
+	rp.errLabel.Hide()
+	id, addr, place := rp.r.TargetID, strings.TrimSpace(rp.address.Text), rp.r.Place
+	pd.u.b.run(func() func() {
+		ctx, cancel := pd.u.b.ctx()
+		defer cancel()
+		err := pd.u.core.CompleteReminder(ctx, id, addr)
+		return func() {
+			rp.busy = false
+			rp.markBtn.Enable()
+			if err != nil {
+				rp.errLabel.Text = "Could not mark it as posted: " + err.Error()
+				rp.errLabel.Show()
+				rp.errLabel.Refresh()
+				return
+			}
+			pd.close()
+			pd.u.Refresh()
+			pd.u.flash("Marked as posted in " + place + ".")
+		}
+	})
+}
+
+func (pd *postDetail) close() {
+	pd.dlg.Hide()
+	if pd.u.detail == pd {
+		pd.u.detail = nil
+	}
 }
 
 func reasonLabel(s string) *widget.Label {
@@ -136,7 +314,7 @@ func attemptLine(a data.Attempt, loc *time.Location) string {
 }
 
 func (pd *postDetail) onEdit() {
-	pd.dlg.Hide()
+	pd.close()
 	pd.u.editPost(pd.post.ID)
 }
 
@@ -167,7 +345,7 @@ func (pd *postDetail) decide(fn func(context.Context, int64) error, done string)
 				pd.u.b.errorDialog(err)
 				return
 			}
-			pd.dlg.Hide()
+			pd.close()
 			pd.u.Refresh()
 			pd.u.flash(done)
 		}

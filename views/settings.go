@@ -2,10 +2,13 @@ package views
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -69,6 +72,14 @@ type settingsScreen struct {
 	grace   *widget.Select
 	graces  map[string]time.Duration
 
+	pubDir    *widget.Entry // the public media folder
+	pubBase   *widget.Entry // the https address it is published at
+	pubChoose *widget.Button
+	pubSave   *widget.Button
+	pubClear  *widget.Button
+	pubStatus *widget.Label // the save's error, or that it is saved
+	pubBusy   bool
+
 	netList  *fyne.Container
 	networks []app.NetworkInfo
 	netRows  map[platforms.Network]*networkRow
@@ -99,13 +110,15 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		container.NewHBox(widget.NewLabel("Publish posts that were due while Localpost was closed if less than"), s.grace, widget.NewLabel("late.")),
 		ext(&widget.Label{Text: "Later ones wait in the calendar for you to decide."}),
 	))
+	public := s.buildPublicMedia()
 	s.netList = container.NewVBox()
 	networks := widget.NewCard("Networks", "", container.NewVBox(
 		ext(&widget.Label{Text: "Localpost signs in to each network through a developer app of your own, so your posts and logins " +
 			"never pass through anyone else's server. Mastodon needs none.", Wrapping: fyne.TextWrapWord}),
 		s.netList))
 	s.load()
-	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, networks)))
+	s.loadPublicMedia()
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, public, networks)))
 }
 
 // load shows the core's current settings.
@@ -192,6 +205,102 @@ func (s *settingsScreen) onGrace(label string) {
 				s.b.errorDialog(err)
 				s.load()
 			}
+		}
+	})
+}
+
+// buildPublicMedia is the "Public media location" card: the folder the
+// user's web server publishes and its https address.
+func (s *settingsScreen) buildPublicMedia() fyne.CanvasObject {
+	s.pubDir = ext(&widget.Entry{PlaceHolder: "/var/www/media"})
+	s.pubBase = ext(&widget.Entry{PlaceHolder: "https://example.com/media"})
+	s.pubBase.OnSubmitted = func(string) { s.onPublicSave() }
+	s.pubChoose = ext(&widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: s.onPublicChoose})
+	s.pubSave = ext(&widget.Button{Text: "Save", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onPublicSave})
+	s.pubClear = ext(&widget.Button{Text: "Clear", Icon: theme.ContentClearIcon(), OnTapped: s.onPublicClear})
+	s.pubStatus = ext(&widget.Label{Wrapping: fyne.TextWrapWord})
+	s.pubStatus.Hide()
+	bold := func(text string) *widget.Label {
+		return ext(&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}})
+	}
+	return widget.NewCard("Public media location", "", container.NewVBox(
+		ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: "Instagram and TikTok photos fetch images from a web address. " +
+			"Choose a folder your own web server publishes, and the https address it is published at; " +
+			"Localpost copies only the images of those posts there."}),
+		container.New(layout.NewFormLayout(),
+			bold("Folder"), container.NewBorder(nil, nil, nil, s.pubChoose, s.pubDir),
+			bold("Web address"), s.pubBase),
+		container.NewHBox(layout.NewSpacer(), s.pubClear, s.pubSave),
+		s.pubStatus,
+	))
+}
+
+// loadPublicMedia shows the core's public media location. It runs when
+// the screen is built and after a save, not on every refresh, so a
+// refresh does not wipe what the user is typing.
+func (s *settingsScreen) loadPublicMedia() {
+	dir, base := s.core.PublicMedia()
+	s.pubDir.SetText(dir)
+	s.pubBase.SetText(base)
+	s.pubClear.Disable()
+	if dir != "" || base != "" {
+		s.pubClear.Enable()
+	}
+}
+
+func (s *settingsScreen) onPublicChoose() {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			s.b.errorDialog(err)
+			return
+		}
+		if dir != nil {
+			s.pubDir.SetText(dir.Path())
+		}
+	}, s.b.win)
+	if cur := strings.TrimSpace(s.pubDir.Text); cur != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(720, 520))
+	d.Show()
+}
+
+func (s *settingsScreen) onPublicSave() {
+	dir, base := strings.TrimSpace(s.pubDir.Text), strings.TrimSpace(s.pubBase.Text)
+	if dir == "" && base == "" {
+		s.onPublicClear()
+		return
+	}
+	s.setPublicMedia(dir, base, "Saved. Images for Instagram and TikTok photos are copied to this folder when they publish.")
+}
+
+func (s *settingsScreen) onPublicClear() {
+	s.setPublicMedia("", "", "Cleared. Instagram and TikTok photos cannot publish images until a location is set.")
+}
+
+// setPublicMedia sends a location to the core and shows its answer.
+func (s *settingsScreen) setPublicMedia(dir, base, done string) {
+	if s.pubBusy {
+		return
+	}
+	s.pubBusy = true
+	s.pubSave.Disable()
+	s.pubStatus.Hide()
+	s.b.run(func() func() {
+		err := s.core.SetPublicMedia(dir, base)
+		return func() {
+			s.pubBusy = false
+			s.pubSave.Enable()
+			if err != nil {
+				s.pubStatus.Text, s.pubStatus.Importance = "Could not save: "+err.Error(), widget.DangerImportance
+			} else {
+				s.loadPublicMedia()
+				s.pubStatus.Text, s.pubStatus.Importance = done, widget.SuccessImportance
+			}
+			s.pubStatus.Show()
+			s.pubStatus.Refresh()
 		}
 	})
 }
