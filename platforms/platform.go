@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -29,6 +30,7 @@ type Limits struct {
 	WideWeight     int      // if > 0, characters outside X's "light" ranges (CJK, emoji) count this much
 	MaxMedia       int      // maximum attachments per post
 	MaxImageBytes  int64    // largest image accepted, 0 = unknown
+	MaxVideoBytes  int64    // largest video accepted, 0 = unknown
 	MediaTypes     []string // accepted MIME types
 	MediaRequired  bool     // a post without media is refused
 	AltText        bool     // the network stores alt text
@@ -146,8 +148,12 @@ func (l Limits) Validate(p Post) []Problem {
 		if len(l.MediaTypes) > 0 && !contains(l.MediaTypes, m.Mime) {
 			probs = append(probs, Problem{field, fmt.Sprintf("%s is not accepted (%s); use one of %v.", baseName(m.Path), m.Mime, l.MediaTypes)})
 		}
-		if l.MaxImageBytes > 0 && m.Size > l.MaxImageBytes {
-			probs = append(probs, Problem{field, fmt.Sprintf("%s is %s, the limit is %s.", baseName(m.Path), humanBytes(m.Size), humanBytes(l.MaxImageBytes))})
+		limit := l.MaxImageBytes
+		if strings.HasPrefix(m.Mime, "video/") {
+			limit = l.MaxVideoBytes
+		}
+		if limit > 0 && m.Size > limit {
+			probs = append(probs, Problem{field, fmt.Sprintf("%s is %s, the limit is %s.", baseName(m.Path), humanBytes(m.Size), humanBytes(limit))})
 		}
 		if l.MaxAltChars > 0 && utf8.RuneCountInString(m.Alt) > l.MaxAltChars {
 			probs = append(probs, Problem{field, fmt.Sprintf("alt text is over %d characters.", l.MaxAltChars)})

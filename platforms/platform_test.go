@@ -63,3 +63,15 @@ func TestCountCharsWeighsWideCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateSizesByKind(t *testing.T) {
+	l := Limits{MaxMedia: 2, MaxImageBytes: 10, MaxVideoBytes: 1000}
+	ok := Post{Text: "x", Media: []Media{{Mime: "image/png", Size: 10}, {Mime: "video/mp4", Size: 500}}}
+	if p := l.Validate(ok); len(p) != 0 {
+		t.Fatalf("a video under the video limit was refused: %v", p)
+	}
+	big := Post{Text: "x", Media: []Media{{Mime: "video/mp4", Size: 1001}}}
+	if p := l.Validate(big); len(p) != 1 {
+		t.Fatalf("a video over the video limit: %v", p)
+	}
+}

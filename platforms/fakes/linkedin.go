@@ -1,14 +1,12 @@
 package fakes
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -51,11 +49,9 @@ type LinkedIn struct {
 	comments     []LinkedInComment
 	requests     []LinkedInRequest
 	orgs         []liOrg
-	processing   int   // GET polls answering PROCESSING before AVAILABLE
-	partSize     int64 // video part size
-	failN        int
-	failStatus   int
-	failAfter    time.Duration
+	processing   int      // GET polls answering PROCESSING before AVAILABLE
+	partSize     int64    // video part size
+	fail         failKnob // FailNext
 	faults       map[string]*liFault
 }
 
@@ -125,12 +121,9 @@ type LinkedInRequest struct {
 
 // NewLinkedIn starts the fake on a free port of 127.0.0.1.
 func NewLinkedIn() *LinkedIn {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic("fakes: linkedin: " + err.Error())
-	}
+	ln, base := mustListenFree("fakes: linkedin: ")
 	f := &LinkedIn{
-		URL:          "http://" + ln.Addr().String(),
+		URL:          base,
 		ClientID:     "86demolinkedin",
 		ClientSecret: randomString(),
 		codes:        map[string]*liCode{},
@@ -144,8 +137,7 @@ func NewLinkedIn() *LinkedIn {
 		partSize:     4 << 20, // LinkedIn's 4 MB parts
 		seq:          7100000000000000000,
 	}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f
 }
 
@@ -185,7 +177,7 @@ func (f *LinkedIn) RevokeAll() {
 func (f *LinkedIn) FailNext(n, status int, retryAfter time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.failN, f.failStatus, f.failAfter = n, status, retryAfter
+	f.fail = failKnob{n: n, status: status, after: retryAfter}
 }
 
 // DropNext makes the next n POST /rest/posts create the post and then cut
@@ -283,10 +275,8 @@ func (f *LinkedIn) Requests() []LinkedInRequest {
 	defer f.mu.Unlock()
 	out := make([]LinkedInRequest, len(f.requests))
 	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
+		r.Request = r.Request.clone()
 		r.ResponseHeader = r.ResponseHeader.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
 		out[i] = r
 	}
 	return out
@@ -330,24 +320,12 @@ func (f *LinkedIn) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body []byte
 		if r.Method != http.MethodPut {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, 64<<20))
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			body = keepBody(r, 64<<20)
 		}
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		req, hijacked := serveRecorded(next, w, r, redactQuery, redactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
 		lr := LinkedInRequest{Request: req}
-		if !rec.hijacked {
-			lr.Status = rec.status
-			if lr.Status == 0 {
-				lr.Status = http.StatusOK
-			}
-			lr.Response = redactJSON(rec.body.Bytes())
+		if !hijacked {
 			lr.ResponseHeader = w.Header().Clone()
 			if loc := lr.ResponseHeader.Get("Location"); loc != "" {
 				// The redirect carries the authorization code.
@@ -381,14 +359,6 @@ func liError(w http.ResponseWriter, status, serviceCode int, code, msg string) {
 func (f *LinkedIn) nextIDLocked() string {
 	f.seq++
 	return strconv.FormatInt(f.seq, 10)
-}
-
-func liDrop(w http.ResponseWriter) bool {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return true
-	}
-	return false
 }
 
 const liMemberSub = "dEm0Sub"
@@ -466,7 +436,7 @@ func (f *LinkedIn) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.
 		return nil, false
 	}
 	fail := func(code, desc string) (*liAuth, bool) {
-		f.redirectLI(w, r, a.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {a.state}})
+		redirectWithQuery(w, r, a.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {a.state}})
 		return nil, false
 	}
 	if v.Get("response_type") != "code" {
@@ -484,25 +454,12 @@ func (f *LinkedIn) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.
 	return a, true
 }
 
-func (f *LinkedIn) redirectLI(w http.ResponseWriter, r *http.Request, to string, q url.Values) {
-	u, _ := url.Parse(to)
-	uq := u.Query()
-	for k, vs := range q {
-		if k == "state" && len(vs) == 1 && vs[0] == "" {
-			continue
-		}
-		uq[k] = vs
-	}
-	u.RawQuery = uq.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
-}
-
 func (f *LinkedIn) approve(w http.ResponseWriter, r *http.Request, a *liAuth, native bool) {
 	code := randomString()
 	f.mu.Lock()
 	f.codes[code] = &liCode{redirectURI: a.redirectURI, challenge: a.challenge, scopes: strings.Fields(a.scope), native: native, expires: time.Now().Add(30 * time.Minute)}
 	f.mu.Unlock()
-	f.redirectLI(w, r, a.redirectURI, url.Values{"code": {code}, "state": {a.state}})
+	redirectWithQuery(w, r, a.redirectURI, url.Values{"code": {code}, "state": {a.state}})
 }
 
 var liAuthorizeTmpl = template.Must(template.New("li").Parse(`<!doctype html>
@@ -549,7 +506,7 @@ func (f *LinkedIn) authorizeDecision(native bool) http.HandlerFunc {
 			return
 		}
 		if r.PostForm.Get("decision") != "approve" {
-			f.redirectLI(w, r, a.redirectURI, url.Values{"error": {"user_cancelled_authorize"}, "error_description": {"The user cancelled the authorization"}, "state": {a.state}})
+			redirectWithQuery(w, r, a.redirectURI, url.Values{"error": {"user_cancelled_authorize"}, "error_description": {"The user cancelled the authorization"}, "state": {a.state}})
 			return
 		}
 		f.approve(w, r, a, native)
@@ -559,30 +516,11 @@ func (f *LinkedIn) authorizeDecision(native bool) http.HandlerFunc {
 // Approve plays the member's browser: it presses Allow on an authorize
 // address of this fake and follows the redirect to the app's listener.
 func (f *LinkedIn) Approve(authURL string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
+	var path string
+	if u, err := url.Parse(authURL); err == nil {
+		path = u.Path
 	}
-	if !strings.HasPrefix(authURL, f.URL+"/oauth/") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+u.Path, form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.URL+"/oauth/", f.URL+path, nil)
 }
 
 func liOAuthError(w http.ResponseWriter, status int, code, desc string) {
@@ -834,7 +772,7 @@ func (f *LinkedIn) initUpload(w http.ResponseWriter, t *liToken, tok, kind strin
 	}
 	f.assets[a.urn] = a
 	f.mu.Unlock()
-	if flt < 0 && liDrop(w) {
+	if flt < 0 && hangUp(w) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"value": value})
@@ -883,7 +821,7 @@ func (f *LinkedIn) upload(w http.ResponseWriter, r *http.Request) {
 		a.pending = f.processing
 	}
 	f.mu.Unlock()
-	if flt < 0 && liDrop(w) {
+	if flt < 0 && hangUp(w) {
 		return
 	}
 	if a.kind == "video" {
@@ -927,7 +865,7 @@ func (f *LinkedIn) finalizeUpload(w http.ResponseWriter, tok string, req map[str
 	a.finalized, a.uploaded = true, true
 	a.pending = f.processing
 	f.mu.Unlock()
-	if flt < 0 && liDrop(w) {
+	if flt < 0 && hangUp(w) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -1005,13 +943,9 @@ func liUnescape(s string) string {
 
 func (f *LinkedIn) createPost(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	if f.failN > 0 {
-		f.failN--
-		status, after := f.failStatus, f.failAfter
+	if status, after, fail := f.fail.take(); fail {
 		f.mu.Unlock()
-		if after > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
-		}
+		setRetryAfter(w, after)
 		switch status {
 		case 401:
 			liError(w, status, 65602, "EXPIRED_ACCESS_TOKEN", "The token used in the request has expired")
@@ -1140,7 +1074,7 @@ func (f *LinkedIn) createPost(w http.ResponseWriter, r *http.Request) {
 	post.URN = "urn:li:share:" + f.nextIDLocked()
 	f.posts = append(f.posts, post)
 	f.mu.Unlock()
-	if flt < 0 && liDrop(w) {
+	if flt < 0 && hangUp(w) {
 		return
 	}
 	w.Header().Set("x-restli-id", post.URN)
@@ -1221,7 +1155,7 @@ func (f *LinkedIn) createComment(w http.ResponseWriter, r *http.Request) {
 	cm := LinkedInComment{URN: "urn:li:comment:(" + target + "," + id + ")", Actor: c.Actor, Object: target, Text: liUnescape(c.Message.Text)}
 	f.comments = append(f.comments, cm)
 	f.mu.Unlock()
-	if flt < 0 && liDrop(w) {
+	if flt < 0 && hangUp(w) {
 		return
 	}
 	now := time.Now().UnixMilli()

@@ -3,7 +3,6 @@ package fakes_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -200,15 +199,7 @@ func TestLinkedInContractIsStrict(t *testing.T) {
 		t.Fatalf("no %s recorded", op)
 		return fakes.LinkedInRequest{}
 	}
-	editJSON := func(b []byte, edit func(m map[string]any)) []byte {
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		edit(m)
-		out, _ := json.Marshal(m)
-		return out
-	}
+	editJSON := jsonEditor(t)
 	post := find("POST /rest/posts")
 	initV := find("POST /rest/videos?action=initializeUpload")
 	acls := find("GET /rest/organizationAcls")

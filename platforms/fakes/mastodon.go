@@ -1,13 +1,11 @@
 package fakes
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"image"
@@ -62,10 +60,8 @@ type Mastodon struct {
 	maxChars    int
 	maxMedia    int
 	hideV2      bool
-	processing  int // 206 answers before an async upload is ready
-	failN       int
-	failStatus  int
-	failAfter   time.Duration
+	processing  int      // 206 answers before an async upload is ready
+	fail        failKnob // FailNext
 	dropN       int
 	avatarBytes []byte
 }
@@ -136,22 +132,12 @@ func NewMastodon() *Mastodon {
 // StartMastodon starts the fake on a given address ("127.0.0.1:0" = free).
 // Only loopback addresses are accepted; an empty host means 127.0.0.1.
 func StartMastodon(addr string) (*Mastodon, error) {
-	host, port, err := net.SplitHostPort(addr)
+	ln, base, err := listenLoopback("mastodon", addr)
 	if err != nil {
-		return nil, fmt.Errorf("mastodon fake address %q: %w", addr, err)
-	}
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("mastodon fake address %q: only loopback addresses are allowed", addr)
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		return nil, fmt.Errorf("mastodon fake: %w", err)
+		return nil, err
 	}
 	f := &Mastodon{
-		URL:        "http://" + ln.Addr().String(),
+		URL:        base,
 		ln:         ln,
 		apps:       map[string]*mApp{},
 		codes:      map[string]*mCode{},
@@ -163,8 +149,7 @@ func StartMastodon(addr string) (*Mastodon, error) {
 		processing: 1,
 		seq:        110000000000000000,
 	}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f, nil
 }
 
@@ -210,14 +195,7 @@ func (f *Mastodon) Statuses() []Status {
 func (f *Mastodon) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Request, len(f.requests))
-	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
-		out[i] = r
-	}
-	return out
+	return cloneRequests(f.requests)
 }
 
 // RevokeAll makes every issued token invalid (401), as when the user
@@ -235,7 +213,7 @@ func (f *Mastodon) RevokeAll() {
 func (f *Mastodon) FailNext(n, status int, retryAfter time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.failN, f.failStatus, f.failAfter = n, status, retryAfter
+	f.fail = failKnob{n: n, status: status, after: retryAfter}
 }
 
 // DropNext makes the next n POST /api/v1/statuses post the status and then
@@ -273,125 +251,15 @@ func (f *Mastodon) routes() http.Handler {
 
 // ---- recording ----
 
-type recorder struct {
-	http.ResponseWriter
-	status   int
-	body     bytes.Buffer
-	hijacked bool
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	if r.body.Len() < 1<<20 {
-		r.body.Write(b)
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("hijack not supported")
-	}
-	r.hijacked = true
-	return h.Hijack()
-}
-
-// secretKeys are redacted from recorded bodies, queries and responses.
-var secretKeys = []string{"access_token", "token", "client_secret", "code", "code_verifier", "refresh_token"}
-
 func (f *Mastodon) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		body := keepBody(r, 64<<20)
+		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = redactJSON(rec.body.Bytes())
-		}
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
 		f.mu.Unlock()
 	})
-}
-
-func redactQuery(q string) string {
-	v, err := url.ParseQuery(q)
-	if err != nil || q == "" {
-		return q
-	}
-	for _, k := range secretKeys {
-		if v.Has(k) {
-			v.Set(k, "[redacted]")
-		}
-	}
-	return v.Encode()
-}
-
-func recordBody(contentType string, body []byte) []byte {
-	mt, params, _ := mime.ParseMediaType(contentType)
-	switch mt {
-	case "multipart/form-data":
-		v := url.Values{}
-		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-		for {
-			p, err := mr.NextPart()
-			if err != nil {
-				break
-			}
-			if p.FileName() != "" {
-				v.Add(p.FormName(), p.FileName())
-				continue
-			}
-			b, _ := io.ReadAll(io.LimitReader(p, 64<<10))
-			v.Add(p.FormName(), string(b))
-		}
-		return []byte(redactQuery(v.Encode()))
-	case "application/x-www-form-urlencoded":
-		return []byte(redactQuery(string(body)))
-	case "application/json":
-		return redactJSON(body)
-	}
-	return body
-}
-
-func redactJSON(b []byte) []byte {
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return b
-	}
-	changed := false
-	for _, k := range secretKeys {
-		if _, ok := m[k]; ok {
-			m[k] = "[redacted]"
-			changed = true
-		}
-	}
-	if !changed {
-		return b
-	}
-	out, _ := json.Marshal(m)
-	return out
 }
 
 // ---- helpers ----
@@ -578,7 +446,7 @@ func (f *Mastodon) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.
 		ar.scope = "read"
 	}
 	fail := func(code, desc string) (*authRequest, bool) {
-		f.redirect(w, r, ar.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {ar.state}})
+		redirectWithQuery(w, r, ar.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {ar.state}})
 		return nil, false
 	}
 	if ar.rtype != "code" {
@@ -595,26 +463,13 @@ func (f *Mastodon) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.
 	return ar, true
 }
 
-func (f *Mastodon) redirect(w http.ResponseWriter, r *http.Request, to string, q url.Values) {
-	u, _ := url.Parse(to)
-	uq := u.Query()
-	for k, vs := range q {
-		if len(vs) == 1 && vs[0] == "" && k == "state" {
-			continue
-		}
-		uq[k] = vs
-	}
-	u.RawQuery = uq.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
-}
-
 func (f *Mastodon) approve(w http.ResponseWriter, r *http.Request, ar *authRequest) {
 	code := randomString()
 	f.mu.Lock()
 	f.codes[code] = &mCode{clientID: ar.app.clientID, redirectURI: ar.redirectURI, challenge: ar.challenge,
 		scopes: splitScopes(ar.scope), expires: time.Now().Add(10 * time.Minute)}
 	f.mu.Unlock()
-	f.redirect(w, r, ar.redirectURI, url.Values{"code": {code}, "state": {ar.state}})
+	redirectWithQuery(w, r, ar.redirectURI, url.Values{"code": {code}, "state": {ar.state}})
 }
 
 var authorizeTmpl = template.Must(template.New("authorize").Parse(`<!doctype html>
@@ -668,7 +523,7 @@ func (f *Mastodon) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostForm.Get("decision") != "approve" {
-		f.redirect(w, r, ar.redirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The resource owner or authorization server denied the request."}, "state": {ar.state}})
+		redirectWithQuery(w, r, ar.redirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The resource owner or authorization server denied the request."}, "state": {ar.state}})
 		return
 	}
 	f.approve(w, r, ar)
@@ -1151,13 +1006,9 @@ func failMessage(status int) string {
 
 func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	if f.failN > 0 {
-		f.failN--
-		status, after := f.failStatus, f.failAfter
+	if status, after, fail := f.fail.take(); fail {
 		f.mu.Unlock()
-		if after > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
-		}
+		setRetryAfter(w, after)
 		writeError(w, status, failMessage(status))
 		return
 	}
@@ -1230,11 +1081,8 @@ func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 
-	if drop {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if drop && hangUp(w) {
+		return
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -1344,28 +1192,5 @@ func demoAvatar() []byte {
 // it presses Authorize and follows the redirect to the app's loopback
 // listener. --demo uses it when no system browser can be opened.
 func (f *Mastodon) Approve(authURL string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(authURL, f.URL+"/oauth/authorize") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+"/oauth/authorize", form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.URL+"/oauth/authorize", f.URL+"/oauth/authorize", nil)
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -98,39 +97,15 @@ var allowed = map[string]string{
 }
 
 func isAllowed(r fakes.Request) bool {
-	for k := range allowed {
-		m, p, _ := strings.Cut(k, " ")
-		if r.Method == m && (r.Path == p || strings.HasSuffix(p, "/") && strings.HasPrefix(r.Path, p)) {
-			return true
-		}
-	}
-	return false
+	return allowedIn(allowed, r)
 }
 
 // loadSpec parses the 1.4 MB description once per test binary.
-var loadSpecOnce = sync.OnceValues(func() (*fakes.Spec, error) {
-	return fakes.LoadSpec(filepath.Join("testdata", "mastodon.openapi.json"))
-})
-
-func loadSpec(t *testing.T) *fakes.Spec {
-	t.Helper()
-	spec, err := loadSpecOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
+var loadSpec = specLoader("mastodon.openapi.json")
 
 func checkAll(t *testing.T, spec *fakes.Spec, reqs []fakes.Request) {
 	t.Helper()
-	for _, r := range reqs {
-		if isAllowed(r) {
-			continue
-		}
-		for _, e := range spec.Check(r) {
-			t.Error(e)
-		}
-	}
+	checkEach(t, reqs, isAllowed, spec.Check)
 }
 
 // TestMastodonContract drives the real client through the whole connect

@@ -1,7 +1,6 @@
 package fakes
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -129,12 +128,9 @@ const (
 
 // NewMeta starts the fake on a free 127.0.0.1 port.
 func NewMeta() *Meta {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic("fakes: " + err.Error())
-	}
+	ln, base := mustListenFree("fakes: ")
 	f := &Meta{
-		URL: "http://" + ln.Addr().String(), AppID: "1100000000000001", AppSecret: "meta-demo-app-secret",
+		URL: base, AppID: "1100000000000001", AppSecret: "meta-demo-app-secret",
 		seq: 180000000000000, objs: map[string]*metaObj{}, codes: map[string]*metaCode{}, tokens: map[string]*metaToken{},
 		fails: map[string]*metaFail{}, polls: 1, quotaTotal: 100, pageTokens: map[string]string{},
 	}
@@ -144,8 +140,7 @@ func NewMeta() *Meta {
 	f.objs[MetaPageID] = &metaObj{id: MetaPageID, typ: "Page", created: now, fields: map[string]any{"name": "Demo Café"}}
 	f.objs[MetaPage2ID] = &metaObj{id: MetaPage2ID, typ: "Page", created: now, fields: map[string]any{"name": "Demo Bakery"}}
 	f.objs[MetaIGUserID] = &metaObj{id: MetaIGUserID, typ: "IGUser", owner: MetaPageID, fields: map[string]any{"username": "democafe", "name": "Demo Café"}}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f
 }
 
@@ -304,17 +299,9 @@ func (f *Meta) failed(w http.ResponseWriter, step string) (drop bool, done bool)
 	if fl.drop {
 		return true, false
 	}
-	if fl.after > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((fl.after+time.Second-1)/time.Second)))
-	}
+	setRetryAfter(w, fl.after)
 	metaError(w, fl.status, fl.code, 0, fl.msg)
 	return false, true
-}
-
-func metaDrop(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-	}
 }
 
 func metaError(w http.ResponseWriter, status, code, sub int, msg string) {
@@ -375,6 +362,11 @@ func metaRedactValues(v url.Values) url.Values {
 	return v
 }
 
+func metaRedactQuery(q string) string {
+	v, _ := url.ParseQuery(q)
+	return metaRedactValues(v).Encode()
+}
+
 func metaRedactJSON(b []byte) []byte {
 	var x any
 	if json.Unmarshal(b, &x) != nil {
@@ -406,51 +398,21 @@ func (f *Meta) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body []byte
 		if !strings.HasPrefix(r.URL.Path, "/ig-api-upload/") {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, 256<<20))
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			body = keepBody(r, 256<<20)
 		}
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		q, _ := url.ParseQuery(r.URL.RawQuery)
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: metaRedactValues(q).Encode(), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		req, _ := serveRecorded(next, w, r, metaRedactQuery, metaRedactJSON)
 		mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		switch mt {
 		case "multipart/form-data":
-			v := url.Values{}
-			mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-			for {
-				p, err := mr.NextPart()
-				if err != nil {
-					break
-				}
-				if p.FileName() != "" {
-					v.Add(p.FormName(), p.FileName())
-					continue
-				}
-				b, _ := io.ReadAll(io.LimitReader(p, 64<<10))
-				v.Add(p.FormName(), string(b))
-			}
-			req.Body = []byte(metaRedactValues(v).Encode())
+			req.Body = []byte(metaRedactValues(multipartFields(body, params["boundary"])).Encode())
 		case "application/x-www-form-urlencoded":
-			v, _ := url.ParseQuery(string(body))
-			req.Body = []byte(metaRedactValues(v).Encode())
+			req.Body = []byte(metaRedactQuery(string(body)))
 		case "application/json":
 			req.Body = metaRedactJSON(body)
 		default:
 			if len(body) > 0 || r.ContentLength > 0 {
 				req.Body = fmt.Appendf(nil, "[%d bytes]", max(int64(len(body)), r.ContentLength))
 			}
-		}
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = metaRedactJSON(rec.body.Bytes())
 		}
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
@@ -573,26 +535,8 @@ func (f *Meta) dialogDecision(w http.ResponseWriter, r *http.Request) {
 // it presses Continue and returns the address the browser lands on (the
 // one the user would paste into Localpost).
 func (f *Meta) Landed(authURL string) (string, error) {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return "", err
-	}
-	if !strings.HasPrefix(authURL, f.URL+"/"+MetaVersion+"/dialog/oauth") {
-		return "", fmt.Errorf("%s is not this fake's login dialog", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+"/"+MetaVersion+"/dialog/oauth", form)
-	if err != nil {
-		return "", err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return "", fmt.Errorf("the dialog answered %s without a redirect", resp.Status)
-	}
-	return loc, nil
+	dialog := f.URL + "/" + MetaVersion + "/dialog/oauth"
+	return landByForm(noRedirectClient(), authURL, dialog, dialog, nil, "login dialog", "the dialog")
 }
 
 // Approve is Landed and then follows the redirect when it goes to a
@@ -618,7 +562,7 @@ func (f *Meta) accessToken(w http.ResponseWriter, r *http.Request) {
 	if drop, done := f.failed(w, MetaStepToken); done {
 		return
 	} else if drop {
-		metaDrop(w)
+		hangUp(w)
 		return
 	}
 	_ = r.ParseForm()
@@ -777,7 +721,7 @@ func (f *Meta) graph(w http.ResponseWriter, r *http.Request) {
 			if drop, done := f.failed(w, MetaStepStatus); done {
 				return
 			} else if drop {
-				metaDrop(w)
+				hangUp(w)
 				return
 			}
 		}
@@ -935,7 +879,7 @@ func (f *Meta) accounts(c *metaCall) {
 	if drop, done := f.failed(c.w, "accounts"); done {
 		return
 	} else if drop {
-		metaDrop(c.w)
+		hangUp(c.w)
 		return
 	}
 	f.mu.Lock()
@@ -1022,7 +966,7 @@ func (f *Meta) createFeed(c *metaCall, page *metaObj) {
 	if drop, done := f.failed(c.w, MetaStepPublish); done {
 		return
 	} else if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	published, at, ok := f.schedule(c)
@@ -1113,7 +1057,7 @@ func (f *Meta) createPhoto(c *metaCall, page *metaObj) {
 	if drop, done := f.failed(c.w, step); done {
 		return
 	} else if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	data, _, ok := f.fileData(c, "source")
@@ -1170,7 +1114,7 @@ func (f *Meta) video(c *metaCall, page *metaObj) {
 		return
 	}
 	if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	f.mu.Lock()
@@ -1245,7 +1189,7 @@ func (f *Meta) comment(c *metaCall, o *metaObj) {
 	if drop, done := f.failed(c.w, MetaStepComment); done {
 		return
 	} else if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	msg := c.params.Get("message")
@@ -1288,7 +1232,7 @@ func (f *Meta) createContainer(c *metaCall, ig *metaObj) {
 	if drop, done := f.failed(c.w, MetaStepContainer); done {
 		return
 	} else if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	p := c.params
@@ -1413,7 +1357,7 @@ func (f *Meta) rupload(w http.ResponseWriter, r *http.Request) {
 	done := int64(len(o.got)) == size
 	f.mu.Unlock()
 	if fl != nil && fl.drop {
-		metaDrop(w)
+		hangUp(w)
 		return
 	}
 	if !done {
@@ -1430,7 +1374,7 @@ func (f *Meta) mediaPublish(c *metaCall, ig *metaObj) {
 	if drop, done := f.failed(c.w, MetaStepPublish); done {
 		return
 	} else if drop {
-		defer metaDrop(c.w)
+		defer hangUp(c.w)
 		c.w = metaDiscard{}
 	}
 	f.mu.Lock()

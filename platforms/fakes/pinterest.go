@@ -1,7 +1,6 @@
 package fakes
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -54,7 +53,7 @@ type Pinterest struct {
 	media      map[string]*pinMedia
 	pins       []PinterestPin
 	requests   []Request
-	fails      map[string]*pinFail
+	fails      map[string]*failKnob
 	drops      map[string]int
 	processing int
 	s3key      []byte
@@ -112,11 +111,6 @@ type pinMedia struct {
 	data    []byte
 }
 
-type pinFail struct {
-	n, status  int
-	retryAfter time.Duration
-}
-
 // The steps FailStep and DropStep name.
 const (
 	PinterestStepToken    = "token"        // POST /v5/oauth/token
@@ -141,22 +135,12 @@ func NewPinterest() *Pinterest {
 // StartPinterest starts the fake on a loopback address ("127.0.0.1:0" =
 // a free port; an empty host means 127.0.0.1).
 func StartPinterest(addr string) (*Pinterest, error) {
-	host, port, err := net.SplitHostPort(addr)
+	ln, base, err := listenLoopback("pinterest", addr)
 	if err != nil {
-		return nil, fmt.Errorf("pinterest fake address %q: %w", addr, err)
-	}
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("pinterest fake address %q: only loopback addresses are allowed", addr)
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		return nil, fmt.Errorf("pinterest fake: %w", err)
+		return nil, err
 	}
 	f := &Pinterest{
-		URL:          "http://" + ln.Addr().String(),
+		URL:          base,
 		ClientID:     "1484362",
 		ClientSecret: randomString(),
 		ln:           ln,
@@ -165,7 +149,7 @@ func StartPinterest(addr string) (*Pinterest, error) {
 		tokens:       map[string]*pinToken{},
 		refreshes:    map[string]*pinToken{},
 		media:        map[string]*pinMedia{},
-		fails:        map[string]*pinFail{},
+		fails:        map[string]*failKnob{},
 		drops:        map[string]int{},
 		processing:   1,
 		seq:          1022106146234567000,
@@ -176,8 +160,7 @@ func StartPinterest(addr string) (*Pinterest, error) {
 			{ID: "1022106077902810182", Name: "Drafts", Privacy: "SECRET"},
 		},
 	}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f, nil
 }
 
@@ -251,14 +234,7 @@ func (f *Pinterest) Media() []PinterestMedia {
 func (f *Pinterest) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Request, len(f.requests))
-	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
-		out[i] = r
-	}
-	return out
+	return cloneRequests(f.requests)
 }
 
 // RevokeAll makes every access and refresh token invalid, as when the user
@@ -285,7 +261,7 @@ func (f *Pinterest) ExpireAll() {
 func (f *Pinterest) FailNext(n, status int, retryAfter time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.fails[PinterestStepPin] = &pinFail{n: n, status: status, retryAfter: retryAfter}
+	f.fails[PinterestStepPin] = &failKnob{n: n, status: status, after: retryAfter}
 }
 
 // FailStep makes the next n calls of a step (PinterestStep*) answer status
@@ -293,7 +269,7 @@ func (f *Pinterest) FailNext(n, status int, retryAfter time.Duration) {
 func (f *Pinterest) FailStep(step string, n, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.fails[step] = &pinFail{n: n, status: status}
+	f.fails[step] = &failKnob{n: n, status: status}
 }
 
 // DropNext makes the next n POST /v5/pins create the Pin and then cut the
@@ -338,28 +314,13 @@ var pinterestSecretKeys = []string{"access_token", "refresh_token", "client_secr
 
 func (f *Pinterest) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: pinRedactForm(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		body := keepBody(r, 64<<20)
+		req, _ := serveRecorded(next, w, r, pinRedactForm, pinRedactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			req.Body = []byte(pinRedactForm(string(req.Body)))
 		} else {
 			req.Body = pinRedactJSON(body)
-		}
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = pinRedactJSON(rec.body.Bytes())
 		}
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
@@ -430,17 +391,12 @@ func (f *Pinterest) nextIDLocked() string {
 // true when the call must fail now.
 func (f *Pinterest) failStep(w http.ResponseWriter, step string) bool {
 	f.mu.Lock()
-	fl := f.fails[step]
-	if fl == nil || fl.n <= 0 {
-		f.mu.Unlock()
+	status, after, fail := f.fails[step].take()
+	f.mu.Unlock()
+	if !fail {
 		return false
 	}
-	fl.n--
-	status, after := fl.status, fl.retryAfter
-	f.mu.Unlock()
-	if after > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
-	}
+	setRetryAfter(w, after)
 	if step == PinterestStepUpload {
 		s3Error(w, status, "InternalError", "We encountered an internal error. Please try again.")
 		return true
@@ -460,15 +416,6 @@ func (f *Pinterest) dropNow(step string) bool {
 		return true
 	}
 	return false
-}
-
-func hangUp(w http.ResponseWriter) bool {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return false
-	}
-	_ = conn.Close()
-	return true
 }
 
 func pinFailMessage(status int) (int, string) {
@@ -653,30 +600,7 @@ func (f *Pinterest) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 // it presses "Give access" and follows the redirect to the app's loopback
 // listener.
 func (f *Pinterest) Approve(authURL string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(authURL, f.URL+"/oauth/?") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+"/oauth/", form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.URL+"/oauth/?", f.URL+"/oauth/", nil)
 }
 
 const (

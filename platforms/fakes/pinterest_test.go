@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,27 +35,10 @@ var pinterestAllowed = map[string]string{
 }
 
 func pinterestIsAllowed(r fakes.Request) bool {
-	for k := range pinterestAllowed {
-		m, p, _ := strings.Cut(k, " ")
-		if r.Method == m && (r.Path == p || strings.HasSuffix(p, "/") && strings.HasPrefix(r.Path, p)) {
-			return true
-		}
-	}
-	return false
+	return allowedIn(pinterestAllowed, r)
 }
 
-var loadPinterestSpecOnce = sync.OnceValues(func() (*fakes.Spec, error) {
-	return fakes.LoadSpec(filepath.Join("testdata", "pinterest-v5.openapi.json"))
-})
-
-func loadPinterestSpec(t *testing.T) *fakes.Spec {
-	t.Helper()
-	spec, err := loadPinterestSpecOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
+var loadPinterestSpec = specLoader("pinterest-v5.openapi.json")
 
 // pinterestCheck checks one recorded request against the description,
 // whose paths are relative to https://api.pinterest.com/v5.
@@ -87,14 +69,7 @@ func pinterestCheck(spec *fakes.Spec, r fakes.Request) []string {
 
 func pinterestCheckAll(t *testing.T, spec *fakes.Spec, reqs []fakes.Request) {
 	t.Helper()
-	for _, r := range reqs {
-		if pinterestIsAllowed(r) {
-			continue
-		}
-		for _, e := range pinterestCheck(spec, r) {
-			t.Error(e)
-		}
-	}
+	checkEach(t, reqs, pinterestIsAllowed, func(r fakes.Request) []string { return pinterestCheck(spec, r) })
 }
 
 func pinterestProvider(f *fakes.Pinterest) *pinterest.Provider {

@@ -9,7 +9,6 @@ import (
 	"hash"
 	"html/template"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -142,12 +141,9 @@ var TikTokScopes = []string{"user.info.basic", "user.info.profile", "user.info.s
 // NewTikTok starts the fake on 127.0.0.1 on a free port. It panics if it
 // cannot listen, like httptest.NewServer.
 func NewTikTok() *TikTok {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic("fakes: tiktok: " + err.Error())
-	}
+	ln, base := mustListenFree("fakes: tiktok: ")
 	f := &TikTok{
-		URL:          "http://" + ln.Addr().String(),
+		URL:          base,
 		clientKey:    "lpdemoclientkey",
 		clientSecret: "lp-demo-client-secret",
 		redirectURIs: []string{"http://127.0.0.1:*/callback/", "http://localhost:*/callback/"},
@@ -171,8 +167,7 @@ func NewTikTok() *TikTok {
 		skips:        map[string]int{},
 		avatarBytes:  demoAvatar(),
 	}
-	f.srv = &http.Server{Handler: f.ttRoutes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.ttRoutes())
 	return f
 }
 
@@ -363,44 +358,14 @@ func (f *TikTok) Inits() int {
 func (f *TikTok) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Request, len(f.requests))
-	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
-		out[i] = r
-	}
-	return out
+	return cloneRequests(f.requests)
 }
 
 // Approve plays the user's browser for an authorize address of this fake:
 // it presses Authorize and follows the redirect to the app's loopback
 // listener.
 func (f *TikTok) Approve(authURL string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(authURL, f.URL+"/v2/auth/authorize/") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+"/v2/auth/authorize/", form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.URL+"/v2/auth/authorize/", f.URL+"/v2/auth/authorize/", nil)
 }
 
 func (f *TikTok) ttRoutes() http.Handler {
@@ -432,28 +397,13 @@ func (f *TikTok) ttRecord(next http.Handler) http.Handler {
 		var body []byte
 		upload := r.Method == http.MethodPut
 		if !upload {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			body = keepBody(r, 1<<20)
 		}
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		if upload {
 			req.Body = []byte(fmt.Sprintf("[%d bytes]", r.ContentLength))
 		} else {
 			req.Body = recordBody(r.Header.Get("Content-Type"), body)
-		}
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = redactJSON(rec.body.Bytes())
 		}
 		f.mu.Lock()
 		for _, t := range f.uploadTokens {
@@ -472,9 +422,7 @@ func ttLogID() string {
 }
 
 func ttWriteError(w http.ResponseWriter, status int, code, msg string, retryAfter time.Duration) {
-	if retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
-	}
+	setRetryAfter(w, retryAfter)
 	writeJSON(w, status, map[string]any{"data": map[string]any{}, "error": map[string]any{"code": code, "message": msg, "log_id": ttLogID()}})
 }
 
@@ -523,14 +471,6 @@ func (f *TikTok) ttFailOrDrop(w http.ResponseWriter, step string) (answered, dro
 	}
 	f.mu.Unlock()
 	return false, drop
-}
-
-func ttHangUp(w http.ResponseWriter) bool {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return true
-	}
-	return false
 }
 
 // ttBearer returns the caller's token, or answers 401 and returns nil.
@@ -637,7 +577,7 @@ func (f *TikTok) ttCheckAuthorize(w http.ResponseWriter, r *http.Request, v url.
 		return page("redirect_uri")
 	}
 	fail := func(code, desc string) (*ttAuthReq, bool) {
-		ttRedirect(w, r, ar.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {ar.state}})
+		redirectWithQuery(w, r, ar.redirectURI, url.Values{"error": {code}, "error_description": {desc}, "state": {ar.state}})
 		return nil, false
 	}
 	if v.Get("response_type") != "code" {
@@ -658,25 +598,12 @@ func (f *TikTok) ttCheckAuthorize(w http.ResponseWriter, r *http.Request, v url.
 	return ar, true
 }
 
-func ttRedirect(w http.ResponseWriter, r *http.Request, to string, q url.Values) {
-	u, _ := url.Parse(to)
-	uq := u.Query()
-	for k, vs := range q {
-		if k == "state" && len(vs) == 1 && vs[0] == "" {
-			continue
-		}
-		uq[k] = vs
-	}
-	u.RawQuery = uq.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
-}
-
 func (f *TikTok) ttApprove(w http.ResponseWriter, r *http.Request, ar *ttAuthReq) {
 	code := randomString()
 	f.mu.Lock()
 	f.codes[code] = &ttCode{redirectURI: ar.redirectURI, challenge: ar.challenge, scope: ar.scope, expires: time.Now().Add(5 * time.Minute)}
 	f.mu.Unlock()
-	ttRedirect(w, r, ar.redirectURI, url.Values{"code": {code}, "scopes": {ar.scope}, "state": {ar.state}})
+	redirectWithQuery(w, r, ar.redirectURI, url.Values{"code": {code}, "scopes": {ar.scope}, "state": {ar.state}})
 }
 
 var ttErrorTmpl = template.Must(template.New("error").Parse(`<!doctype html>
@@ -735,7 +662,7 @@ func (f *TikTok) ttAuthorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostForm.Get("decision") != "approve" {
-		ttRedirect(w, r, ar.redirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The user denied the request."}, "state": {ar.state}})
+		redirectWithQuery(w, r, ar.redirectURI, url.Values{"error": {"access_denied"}, "error_description": {"The user denied the request."}, "state": {ar.state}})
 		return
 	}
 	f.ttApprove(w, r, ar)
@@ -810,7 +737,7 @@ func (f *TikTok) ttToken(w http.ResponseWriter, r *http.Request) {
 	f.refresh[t.refresh] = t
 	life := int64(f.accessLife / time.Second)
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -871,7 +798,7 @@ func (f *TikTok) ttUserInfo(w http.ResponseWriter, r *http.Request) {
 		}
 		user[k] = v
 	}
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	ttWriteData(w, map[string]any{"user": user})
@@ -897,7 +824,7 @@ func (f *TikTok) ttCreatorInfo(w http.ResponseWriter, r *http.Request) {
 		"max_video_post_duration_sec": f.maxDuration,
 	}
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	ttWriteData(w, data)
@@ -1037,7 +964,7 @@ func (f *TikTok) ttVideoInit(w http.ResponseWriter, r *http.Request) {
 	f.uploadTokens = append(f.uploadTokens, p.uploadToken)
 	uploadURL := f.URL + "/video/?upload_id=" + p.uploadID + "&upload_token=" + url.QueryEscape(p.uploadToken)
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	ttWriteData(w, map[string]any{"publish_id": p.id, "upload_url": uploadURL})
@@ -1121,7 +1048,7 @@ func (f *TikTok) ttContentInit(w http.ResponseWriter, r *http.Request) {
 	p.status = "PROCESSING_DOWNLOAD"
 	f.ttCompleteLocked(p)
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	ttWriteData(w, map[string]any{"publish_id": p.id})
@@ -1219,7 +1146,7 @@ func (f *TikTok) ttUpload(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	done := p.next == p.count
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	if done {
@@ -1282,7 +1209,7 @@ func (f *TikTok) ttStatus(w http.ResponseWriter, r *http.Request) {
 		data["publicaly_available_post_id"] = []int64{}
 	}
 	f.mu.Unlock()
-	if drop && ttHangUp(w) {
+	if drop && hangUp(w) {
 		return
 	}
 	ttWriteData(w, data)

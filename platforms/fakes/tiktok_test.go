@@ -301,15 +301,7 @@ func TestTikTokContractIsStrict(t *testing.T) {
 		t.Fatalf("no %s %s recorded", method, path)
 		return fakes.Request{}
 	}
-	editJSON := func(b []byte, edit func(m map[string]any)) []byte {
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		edit(m)
-		out, _ := json.Marshal(m)
-		return out
-	}
+	editJSON := jsonEditor(t)
 	cases := []struct {
 		name string
 		r    fakes.Request

@@ -11,7 +11,6 @@ import (
 	"image"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -145,12 +144,9 @@ type XUpload struct {
 // NewX starts the fake on 127.0.0.1 on a free port; it panics if it
 // cannot listen, like httptest.NewServer.
 func NewX() *X {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic("fakes: x: " + err.Error())
-	}
+	ln, base := mustListenFree("fakes: x: ")
 	f := &X{
-		URL:        "http://" + ln.Addr().String(),
+		URL:        base,
 		clients:    map[string]*xClient{XClientID: {id: XClientID, redirects: []string{XRedirectURI}}},
 		codes:      map[string]*xCode{},
 		tokens:     map[string]*xToken{},
@@ -162,8 +158,7 @@ func NewX() *X {
 		maxChars:   280,
 		seq:        1860000000000000000,
 	}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f
 }
 
@@ -302,14 +297,7 @@ func (f *X) Uploads() []XUpload {
 func (f *X) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Request, len(f.requests))
-	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
-		out[i] = r
-	}
-	return out
+	return cloneRequests(f.requests)
 }
 
 func (f *X) routes() http.Handler {
@@ -335,23 +323,9 @@ func (f *X) routes() http.Handler {
 
 func (f *X) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		body := keepBody(r, 64<<20)
+		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = redactJSON(rec.body.Bytes())
-		}
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
 		f.mu.Unlock()
@@ -425,11 +399,8 @@ func (f *X) answer(w http.ResponseWriter, step string, status int, v any) {
 		ft.n--
 	}
 	f.mu.Unlock()
-	if drop {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if drop && hangUp(w) {
+		return
 	}
 	writeJSON(w, status, v)
 }
@@ -523,13 +494,7 @@ func (f *X) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.Values)
 
 // xRedirect answers 302 without a body (the code must not be recorded).
 func xRedirect(w http.ResponseWriter, to string, q url.Values) {
-	u, _ := url.Parse(to)
-	uq := u.Query()
-	for k, vs := range q {
-		uq[k] = vs
-	}
-	u.RawQuery = uq.Encode()
-	w.Header().Set("Location", u.String())
+	w.Header().Set("Location", withQuery(to, q))
 	w.WriteHeader(http.StatusFound)
 }
 
@@ -599,30 +564,7 @@ func (f *X) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 // (an authorize address built for this fake) with Authorize and follows
 // the redirect to the app's callback.
 func (f *X) Approve(authURL string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(authURL, f.AuthorizeURL()+"?") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.AuthorizeURL(), form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusFound || loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.AuthorizeURL()+"?", f.AuthorizeURL(), nil)
 }
 
 func xOAuthError(w http.ResponseWriter, status int, code, desc string) {

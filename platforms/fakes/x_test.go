@@ -33,38 +33,14 @@ var xAllowed = map[string]string{
 }
 
 func xIsAllowed(r fakes.Request) bool {
-	for k := range xAllowed {
-		m, p, _ := strings.Cut(k, " ")
-		if r.Method == m && (r.Path == p || strings.HasSuffix(p, "/") && strings.HasPrefix(r.Path, p)) {
-			return true
-		}
-	}
-	return false
+	return allowedIn(xAllowed, r)
 }
 
-var xLoadSpecOnce = sync.OnceValues(func() (*fakes.Spec, error) {
-	return fakes.LoadSpec(filepath.Join("testdata", "x-api-v2.openapi.json"))
-})
-
-func xLoadSpec(t *testing.T) *fakes.Spec {
-	t.Helper()
-	spec, err := xLoadSpecOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
+var xLoadSpec = specLoader("x-api-v2.openapi.json")
 
 func xCheckAll(t *testing.T, spec *fakes.Spec, reqs []fakes.Request) {
 	t.Helper()
-	for _, r := range reqs {
-		if xIsAllowed(r) {
-			continue
-		}
-		for _, e := range spec.Check(r) {
-			t.Error(e)
-		}
-	}
+	checkEach(t, reqs, xIsAllowed, spec.Check)
 }
 
 func xProvider(f *fakes.X) *x.Provider {

@@ -59,12 +59,10 @@ type YouTube struct {
 	channels  []YouTubeChannel
 	requests  []Request
 
-	failN      int
-	failStatus int
-	failAfter  time.Duration
+	fail       failKnob // FailNext, with failReason and failMsg
 	failReason string
 	failMsg    string
-	steps      map[string]*ytStepFail
+	steps      map[string]*failKnob
 	dropN      int   // final PUTs that complete the upload, then cut the connection
 	dropAt     int64 // cut the connection once a session holds this many bytes (-1: off)
 	noThumbs   bool
@@ -95,8 +93,6 @@ type ytSession struct {
 	total             int64
 	data              []byte
 }
-
-type ytStepFail struct{ n, status int }
 
 type ytVideoMeta struct {
 	Snippet struct {
@@ -148,12 +144,9 @@ var ytKnownScopes = []string{ytScopeYouTube, ytScopeForceSSL, ytScopeUpload, ytS
 // NewYouTube starts the fake on a free port of 127.0.0.1; it panics if it
 // cannot listen, like httptest.NewServer.
 func NewYouTube() *YouTube {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic("fakes: youtube: " + err.Error())
-	}
+	ln, base := mustListenFree("fakes: youtube: ")
 	f := &YouTube{
-		URL:          "http://" + ln.Addr().String(),
+		URL:          base,
 		ClientID:     "123456789012-localpostdemo.apps.googleusercontent.com",
 		ClientSecret: "GOCSPX-" + ytRandom(21),
 		ln:           ln,
@@ -162,12 +155,11 @@ func NewYouTube() *YouTube {
 		access:       map[string]*ytToken{},
 		refresh:      map[string]*ytRefresh{},
 		sessions:     map[string]*ytSession{},
-		steps:        map[string]*ytStepFail{},
+		steps:        map[string]*failKnob{},
 		dropAt:       -1,
 		channels:     []YouTubeChannel{{ID: "UCLocalpostDemoChannel01", Title: "Demo Café", Handle: "@democafe"}},
 	}
-	f.srv = &http.Server{Handler: f.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = f.srv.Serve(ln) }()
+	f.srv = serve(ln, f.routes())
 	return f
 }
 
@@ -216,14 +208,7 @@ func (f *YouTube) Sessions() int {
 func (f *YouTube) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Request, len(f.requests))
-	for i, r := range f.requests {
-		r.Header = r.Header.Clone()
-		r.Body = slices.Clone(r.Body)
-		r.Response = slices.Clone(r.Response)
-		out[i] = r
-	}
-	return out
+	return cloneRequests(f.requests)
 }
 
 // RevokeAll revokes every access and refresh token, as when the user
@@ -270,7 +255,8 @@ func (f *YouTube) FailNext(n, status int, retryAfter time.Duration) {
 func (f *YouTube) FailNextReason(n, status int, reason, msg string, retryAfter time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.failN, f.failStatus, f.failAfter, f.failReason, f.failMsg = n, status, retryAfter, reason, msg
+	f.fail = failKnob{n: n, status: status, after: retryAfter}
+	f.failReason, f.failMsg = reason, msg
 }
 
 // FailStep makes the next n requests of one step answer status without
@@ -280,7 +266,7 @@ func (f *YouTube) FailNextReason(n, status int, reason, msg string, retryAfter t
 func (f *YouTube) FailStep(step string, n, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.steps[step] = &ytStepFail{n: n, status: status}
+	f.steps[step] = &failKnob{n: n, status: status}
 }
 
 // DropNext makes the next n PUTs that complete an upload create the video
@@ -311,12 +297,8 @@ func (f *YouTube) RefuseThumbnails(on bool) {
 func (f *YouTube) step(name string) (int, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := f.steps[name]
-	if s == nil || s.n <= 0 {
-		return 0, false
-	}
-	s.n--
-	return s.status, true
+	status, _, ok := f.steps[name].take()
+	return status, ok
 }
 
 func (f *YouTube) routes() http.Handler {
@@ -346,25 +328,11 @@ func (f *YouTube) record(next http.Handler) http.Handler {
 		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		var body []byte
 		if ct == "application/json" || ct == "application/x-www-form-urlencoded" {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			body = keepBody(r, 1<<20)
 		}
-		rec := &recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		req := Request{Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery), Header: r.Header.Clone()}
-		if a := r.Header.Get("Authorization"); a != "" {
-			req.Auth, _, _ = strings.Cut(a, " ")
-		}
-		req.Header.Del("Authorization")
+		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		if body != nil {
 			req.Body = recordBody(r.Header.Get("Content-Type"), body)
-		}
-		if !rec.hijacked {
-			req.Status = rec.status
-			if req.Status == 0 {
-				req.Status = http.StatusOK
-			}
-			req.Response = redactJSON(rec.body.Bytes())
 		}
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
@@ -538,13 +506,7 @@ func (f *YouTube) checkAuthorize(w http.ResponseWriter, r *http.Request, v url.V
 }
 
 func (f *YouTube) redirectTo(w http.ResponseWriter, r *http.Request, to string, q url.Values) {
-	u, _ := url.Parse(to)
-	uq := u.Query()
-	for k, vs := range q {
-		uq[k] = vs
-	}
-	u.RawQuery = uq.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
+	http.Redirect(w, r, withQuery(to, q), http.StatusFound)
 }
 
 func (f *YouTube) grant(w http.ResponseWriter, r *http.Request, ar *ytAuthReq, scopes []string) {
@@ -632,34 +594,12 @@ func (f *YouTube) Approve(authURL string) error { return f.ApproveScopes(authURL
 
 // ApproveScopes is Approve with only some scopes ticked (nil = all).
 func (f *YouTube) ApproveScopes(authURL string, scopes []string) error {
-	u, err := url.Parse(authURL)
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(authURL, f.URL+"/o/oauth2/v2/auth") {
-		return fmt.Errorf("%s is not this fake's authorize page", u.Redacted())
-	}
-	form := u.Query()
 	if scopes == nil {
-		scopes = strings.Fields(form.Get("scope"))
+		if u, err := url.Parse(authURL); err == nil {
+			scopes = strings.Fields(u.Query().Get("scope"))
+		}
 	}
-	form["grant"] = scopes
-	form.Set("decision", "approve")
-	nc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nc.PostForm(f.URL+"/o/oauth2/v2/auth", form)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		return fmt.Errorf("authorize answered %s without a redirect", resp.Status)
-	}
-	resp, err = nc.Get(loc)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
+	return approveByForm(authURL, f.URL+"/o/oauth2/v2/auth", f.URL+"/o/oauth2/v2/auth", url.Values{"grant": scopes})
 }
 
 // token is POST /token: authorization_code (PKCE S256 verified, codes
@@ -829,9 +769,8 @@ func ytTagChars(tags []string) int {
 
 func (f *YouTube) videosInsert(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	if f.failN > 0 {
-		f.failN--
-		status, after, reason, msg := f.failStatus, f.failAfter, f.failReason, f.failMsg
+	if status, after, fail := f.fail.take(); fail {
+		reason, msg := f.failReason, f.failMsg
 		f.mu.Unlock()
 		dr, dm := ytDefaultFailure(status)
 		if reason == "" {
@@ -840,9 +779,7 @@ func (f *YouTube) videosInsert(w http.ResponseWriter, r *http.Request) {
 		if msg == "" {
 			msg = dm
 		}
-		if after > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((after+time.Second-1)/time.Second)))
-		}
+		setRetryAfter(w, after)
 		ytError(w, status, reason, msg)
 		return
 	}
@@ -1027,7 +964,7 @@ func (f *YouTube) uploadPut(w http.ResponseWriter, r *http.Request) {
 				s.data = append(s.data, keep...)
 				f.mu.Unlock()
 				if drop {
-					ytHangUp(w)
+					hangUp(w)
 					return
 				}
 			} else {
@@ -1051,16 +988,10 @@ func (f *YouTube) uploadPut(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if drop {
 		f.finish(s)
-		ytHangUp(w)
+		hangUp(w)
 		return
 	}
 	f.answerSession(w, s)
-}
-
-func ytHangUp(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-	}
 }
 
 // answerSession answers 308 with Range while bytes are missing, else the

@@ -29,7 +29,8 @@ var DefaultLimits = platforms.Limits{
 	URLWeight:      23,
 	MaxMedia:       4,
 	MaxImageBytes:  16 << 20,
-	MediaTypes:     []string{"image/png", "image/jpeg", "image/gif", "image/webp"},
+	MaxVideoBytes:  99 << 20,
+	MediaTypes:     []string{"image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/quicktime", "video/webm"},
 	AltText:        true,
 	MaxAltChars:    1500,
 	NativeSchedule: true,
@@ -248,6 +249,7 @@ type instanceJSON struct {
 		MediaAttachments struct {
 			SupportedMimeTypes []string `json:"supported_mime_types"`
 			ImageSizeLimit     int64    `json:"image_size_limit"`
+			VideoSizeLimit     int64    `json:"video_size_limit"`
 			DescriptionLimit   int      `json:"description_limit"`
 		} `json:"media_attachments"`
 	} `json:"configuration"`
@@ -316,14 +318,18 @@ func limitsFrom(inst instanceJSON) platforms.Limits {
 	if n := cfg.MediaAttachments.DescriptionLimit; n > 0 {
 		l.MaxAltChars = n
 	}
-	var images []string
+	if n := cfg.MediaAttachments.VideoSizeLimit; n > 0 {
+		l.MaxVideoBytes = n
+	}
+	// Images and videos are what Localpost attaches; audio is left out.
+	var types []string
 	for _, t := range cfg.MediaAttachments.SupportedMimeTypes {
-		if strings.HasPrefix(t, "image/") {
-			images = append(images, t)
+		if strings.HasPrefix(t, "image/") || strings.HasPrefix(t, "video/") {
+			types = append(types, t)
 		}
 	}
-	if len(images) > 0 {
-		l.MediaTypes = images
+	if len(types) > 0 {
+		l.MediaTypes = types
 	}
 	return l
 }

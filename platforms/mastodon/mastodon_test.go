@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,9 +162,12 @@ func TestInstance(t *testing.T) {
 		t.Fatalf("v2 limits %+v", l)
 	}
 	for _, mt := range l.MediaTypes {
-		if !strings.HasPrefix(mt, "image/") {
-			t.Fatalf("non-image type %s in %v", mt, l.MediaTypes)
+		if !strings.HasPrefix(mt, "image/") && !strings.HasPrefix(mt, "video/") {
+			t.Fatalf("type %s in %v is neither image nor video", mt, l.MediaTypes)
 		}
+	}
+	if !slices.Contains(l.MediaTypes, "video/mp4") {
+		t.Fatalf("the server's video types were dropped: %v", l.MediaTypes)
 	}
 
 	f.HideInstanceV2(true)
@@ -196,7 +200,7 @@ func TestInstanceDefaultsAndNotMastodon(t *testing.T) {
 		_, _ = w.Write([]byte(`{"uri":"old.example","title":"Old","version":"3.1.0"}`))
 	})
 	l, err := c.Instance(ctx)
-	if err != nil || l.MaxChars != 500 || l.MaxMedia != 4 || len(l.MediaTypes) != 4 {
+	if err != nil || l.MaxChars != 500 || l.MaxMedia != 4 || len(l.MediaTypes) != len(mastodon.DefaultLimits.MediaTypes) {
 		t.Fatalf("defaults: %+v, %v", l, err)
 	}
 	// A fork that reports max_toot_chars.
