@@ -456,3 +456,63 @@ func TestLaterPostsAreHandedToNetworksThatSchedule(t *testing.T) {
 		t.Fatalf("after the time: meta %d, mastodon %d", len(e.nets.Meta.Posts()), len(e.nets.Mastodon.Statuses()))
 	}
 }
+
+// The "done": one post to every network, tailored per network,
+// published everywhere (and a reminder for the group), each with its link.
+func TestOnePostToEveryNetwork(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	accs := e.connectAll(t)
+	masto := e.connect(t)
+	group, err := e.app.AddReminderAccount(ctx, platforms.FBGroup, "Neighbours", "https://www.facebook.com/groups/neighbours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	video, err := e.app.AddMedia(ctx, writeVideo(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	board := e.app.Boards(ctx, accs[platforms.Pinterest].ID)[0]
+	d := Draft{Text: "A minute in our bakery, every morning at 6.", Media: []DraftMedia{video}, Zone: time.UTC,
+		AccountIDs: []int64{masto.ID, group.ID},
+		Variants: map[int64]Variant{
+			accs[platforms.X].ID:         {Text: "6am in our bakery 🥐", Options: platforms.Options{FirstComment: "Open till 6pm"}},
+			accs[platforms.Pinterest].ID: {Options: platforms.Options{BoardID: board.ID, Title: "Our bakery at dawn"}},
+			accs[platforms.YouTube].ID:   {Options: platforms.Options{Title: "A minute in our bakery", Privacy: "public"}},
+			accs[platforms.TikTok].ID:    {Options: platforms.Options{Privacy: "PUBLIC_TO_EVERYONE"}},
+			accs[platforms.LinkedIn].ID:  {Text: "How a neighbourhood bakery starts its day."},
+		}}
+	for _, acc := range accs {
+		d.AccountIDs = append(d.AccountIDs, acc.ID)
+	}
+	if probs := e.app.Check(ctx, d); len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	p, err := e.app.PostNow(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.Start(ctx)
+	waitFor(t, "every network answered", func() bool {
+		for _, tg := range e.post(t, p.ID).Targets {
+			if tg.State == data.StateScheduled || tg.State == data.StatePublishing {
+				return false
+			}
+		}
+		return true
+	})
+	for _, tg := range e.post(t, p.ID).Targets {
+		acc, _ := e.app.Store.Account(ctx, tg.AccountID)
+		switch {
+		case acc.ID == group.ID:
+			if tg.State != data.StateMissed {
+				t.Errorf("group: %s, want a reminder", tg.State)
+			}
+		case tg.State != data.StatePublished || tg.RemoteURL == "":
+			t.Errorf("%s: %s %q", acc.Network, tg.State, tg.LastError)
+		}
+	}
+	if st := e.nets.X.Posts(); len(st) != 2 || st[0].Text != "6am in our bakery 🥐" {
+		t.Errorf("X got %+v", st)
+	}
+}
