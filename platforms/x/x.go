@@ -105,7 +105,7 @@ func (p *Provider) Info() platforms.Info {
 		DefaultPort: DefaultPort,
 		Guide: "In the X developer console create a Project and an App. Under User authentication settings choose " +
 			"OAuth 2.0, app type \"Native App\" (a public client: no secret is needed), permissions Read and write, and add the " +
-			fmt.Sprintf("callback URI exactly as shown, http://127.0.0.1:%d/callback (127.0.0.1, not localhost; port included). ", DefaultPort) +
+			"callback URI exactly as shown below (127.0.0.1, not localhost; port included). " +
 			"Paste the OAuth 2.0 Client ID here. Localpost asks for the scopes " + strings.Join(Scopes, ", ") + ".",
 		Gates: "X API access is pay-per-use: X charges your developer account for every post Localpost creates " +
 			"(about $0.015 a post, $0.20 for a post that contains a link, per X's pricing page) and for reads; " +
