@@ -3,6 +3,8 @@ package fakes
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +22,8 @@ import (
 )
 
 // Mechanics every fake shares: listening on loopback, serving, playing the
-// browser on a consent form, recording requests.
+// browser on a consent form, answering, recording requests, and the
+// FailNext/DropNext knobs.
 
 // listenLoopback listens on addr ("127.0.0.1:0" = a free port), which must
 // be a loopback address (an empty host means 127.0.0.1), and returns the
@@ -60,6 +63,8 @@ func serve(ln net.Listener, h http.Handler) *http.Server {
 	go func() { _ = srv.Serve(ln) }()
 	return srv
 }
+
+// ---- playing the browser ----
 
 // noRedirectClient is the browser of the Approve helpers: it stops at every
 // redirect so that the Location can be looked at.
@@ -110,6 +115,25 @@ func approveByForm(authURL, prefix, formURL string, fields url.Values) error {
 		return err
 	}
 	return resp.Body.Close()
+}
+
+// ---- answers ----
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// oauthError writes an OAuth 2 error body: {"error", "error_description"}.
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // withQuery is the address to with q's values set in its query.
@@ -171,12 +195,16 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // secretKeys are redacted from recorded bodies, queries and responses.
 var secretKeys = []string{"access_token", "token", "client_secret", "code", "code_verifier", "refresh_token"}
 
-func redactQuery(q string) string {
+func redactQuery(q string) string { return redactForm(q, secretKeys) }
+
+// redactForm replaces the values of keys in a query or form body by
+// "[redacted]"; what does not parse is kept as it is.
+func redactForm(q string, keys []string) string {
 	v, err := url.ParseQuery(q)
 	if err != nil || q == "" {
 		return q
 	}
-	for _, k := range secretKeys {
+	for _, k := range keys {
 		if v.Has(k) {
 			v.Set(k, "[redacted]")
 		}
@@ -283,6 +311,8 @@ func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request, qu
 	}
 	return req, rec.hijacked
 }
+
+// ---- FailNext / DropNext ----
 
 // failKnob is what FailNext and FailStep set: the next n calls answer
 // status (with Retry-After after, if > 0) without doing their work.

@@ -523,21 +523,17 @@ func (f *LinkedIn) Approve(authURL string) error {
 	return approveByForm(authURL, f.URL+"/oauth/", f.URL+path, nil)
 }
 
-func liOAuthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
-}
-
 // accessToken is POST /oauth/v2/accessToken: authorization_code (PKCE
 // verifier required for native codes; client secret required for standard
 // codes and checked whenever sent) and refresh_token (secret required).
 func (f *LinkedIn) accessToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		liOAuthError(w, http.StatusBadRequest, "invalid_request", "Unable to read the form")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Unable to read the form")
 		return
 	}
 	v := r.PostForm
 	if v.Get("client_id") != f.ClientID || (v.Has("client_secret") && v.Get("client_secret") != f.ClientSecret) {
-		liOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed")
 		return
 	}
 	var scopes []string
@@ -547,7 +543,7 @@ func (f *LinkedIn) accessToken(w http.ResponseWriter, r *http.Request) {
 		c := f.codes[v.Get("code")]
 		delete(f.codes, v.Get("code"))
 		f.mu.Unlock()
-		bad := func(desc string) { liOAuthError(w, http.StatusBadRequest, "invalid_request", desc) }
+		bad := func(desc string) { oauthError(w, http.StatusBadRequest, "invalid_request", desc) }
 		switch {
 		case c == nil || time.Now().After(c.expires):
 			bad("Unable to retrieve access token: authorization code not found")
@@ -556,7 +552,7 @@ func (f *LinkedIn) accessToken(w http.ResponseWriter, r *http.Request) {
 			bad("Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists")
 			return
 		case !c.native && v.Get("client_secret") == "":
-			liOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed: client_secret is required")
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed: client_secret is required")
 			return
 		}
 		if c.challenge != "" || c.native {
@@ -572,12 +568,12 @@ func (f *LinkedIn) accessToken(w http.ResponseWriter, r *http.Request) {
 		t := f.refresh[v.Get("refresh_token")]
 		f.mu.Unlock()
 		if t == nil || t.revoked || v.Get("client_secret") == "" {
-			liOAuthError(w, http.StatusBadRequest, "invalid_request", "The provided refresh token is invalid or expired")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "The provided refresh token is invalid or expired")
 			return
 		}
 		scopes = t.scopes
 	default:
-		liOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type")
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type")
 		return
 	}
 	tok := randomString()

@@ -2,7 +2,6 @@ package fakes
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -264,20 +263,8 @@ func (f *Mastodon) record(next http.Handler) http.Handler {
 
 // ---- helpers ----
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"error": msg})
-}
-
-func randomString() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func (f *Mastodon) nextIDLocked() string {
@@ -527,10 +514,6 @@ func (f *Mastodon) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.approve(w, r, ar)
-}
-
-func oauthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
 func (f *Mastodon) clientAuth(r *http.Request, v url.Values) *mApp {

@@ -328,18 +328,7 @@ func (f *Pinterest) record(next http.Handler) http.Handler {
 	})
 }
 
-func pinRedactForm(q string) string {
-	v, err := url.ParseQuery(q)
-	if err != nil || q == "" {
-		return q
-	}
-	for _, k := range pinterestSecretKeys {
-		if v.Has(k) {
-			v.Set(k, "[redacted]")
-		}
-	}
-	return v.Encode()
-}
+func pinRedactForm(q string) string { return redactForm(q, pinterestSecretKeys) }
 
 func pinRedactJSON(b []byte) []byte {
 	var v any

@@ -567,10 +567,6 @@ func (f *X) Approve(authURL string) error {
 	return approveByForm(authURL, f.AuthorizeURL()+"?", f.AuthorizeURL(), nil)
 }
 
-func xOAuthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
-}
-
 // token is POST /2/oauth2/token: authorization_code (PKCE verified) and
 // refresh_token (rotating: the old refresh token stops working).
 func (f *X) token(w http.ResponseWriter, r *http.Request) {
@@ -578,11 +574,11 @@ func (f *X) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		xOAuthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		xOAuthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
 		return
 	}
 	v := r.PostForm
@@ -597,10 +593,10 @@ func (f *X) token(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	switch {
 	case c == nil:
-		xOAuthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
+		oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
 		return
 	case c.secret != "" && (!basic || pass != c.secret):
-		xOAuthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
+		oauthError(w, http.StatusUnauthorized, "unauthorized_client", "Missing valid authorization header")
 		return
 	}
 	var scopes []string
@@ -612,7 +608,7 @@ func (f *X) token(w http.ResponseWriter, r *http.Request) {
 		delete(f.codes, code) // single use, even when this attempt fails
 		f.mu.Unlock()
 		if cd == nil || cd.clientID != c.id || time.Now().After(cd.expires) || cd.redirectURI != v.Get("redirect_uri") {
-			xOAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the authorization code was invalid.")
 			return
 		}
 		verifier := v.Get("code_verifier")
@@ -622,7 +618,7 @@ func (f *X) token(w http.ResponseWriter, r *http.Request) {
 			want = base64.RawURLEncoding.EncodeToString(sum[:])
 		}
 		if verifier == "" || want != cd.challenge {
-			xOAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the code_verifier was invalid.")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the code_verifier was invalid.")
 			return
 		}
 		scopes = cd.scopes
@@ -633,12 +629,12 @@ func (f *X) token(w http.ResponseWriter, r *http.Request) {
 		delete(f.refresh, rt)
 		f.mu.Unlock()
 		if old == nil || old.revoked || old.clientID != c.id {
-			xOAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the token was invalid.")
 			return
 		}
 		scopes = old.scopes
 	default:
-		xOAuthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the grant type was invalid.")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Value passed for the grant type was invalid.")
 		return
 	}
 	access := randomString()
