@@ -365,6 +365,10 @@ func TestPostRefusedIsKeptWithReason(t *testing.T) {
 	if got.Text != "refused" || got.Targets[0].LastError == "" {
 		t.Fatalf("post after refusal: %+v", got)
 	}
+	// Posting it by hand is offered beside Retry.
+	if rs, err := e.app.Reminders(ctx, p.ID); err != nil || len(rs) != 1 || !rs[0].Manual || rs[0].Text != "refused" {
+		t.Fatalf("by-hand offer: %+v %v", rs, err)
+	}
 	if err := e.app.Retry(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -67,9 +67,16 @@ type Reminder struct {
 	URL      string   // the group's address
 	Text     string   // the text to paste
 	Files    []string // absolute paths of the media to attach
+	// Manual is set for a network Localpost can post to, where this post
+	// did not go out (failed, missed, uncertain): posting it by hand is
+	// offered beside Retry.
+	Manual bool
 }
 
-// Reminders lists the reminders of a post that wait for the user.
+// Reminders lists the reminders of a post that wait for the user: every
+// place posted to by reminder, and any other account the post did not
+// reach automatically (failed, missed, uncertain), which the user may post
+// to by hand instead.
 func (a *App) Reminders(ctx context.Context, postID int64) ([]Reminder, error) {
 	p, err := a.Store.Post(ctx, postID)
 	if err != nil {
@@ -78,10 +85,14 @@ func (a *App) Reminders(ctx context.Context, postID int64) ([]Reminder, error) {
 	var out []Reminder
 	for _, t := range p.Targets {
 		acc, err := a.Store.Account(ctx, t.AccountID)
-		if err != nil || !a.isReminder(acc) || t.State == data.StatePublished {
+		if err != nil || t.State == data.StatePublished {
 			continue
 		}
-		r := Reminder{TargetID: t.ID, Place: acc.Handle, URL: acc.URL, Text: p.Text}
+		manual := !a.isReminder(acc)
+		if manual && t.State != data.StateFailed && t.State != data.StateMissed && t.State != data.StateUncertain {
+			continue
+		}
+		r := Reminder{TargetID: t.ID, Place: acc.Handle, URL: acc.URL, Text: p.Text, Manual: manual}
 		if t.TextOverride != "" {
 			r.Text = t.TextOverride
 		}

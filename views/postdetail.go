@@ -106,7 +106,12 @@ func (pd *postDetail) show() {
 		}
 	}
 	reminded := map[int64]bool{}
+	manual := false
 	for _, rp := range pd.reminders {
+		if rp.r.Manual {
+			manual = true // its reason stays: it says why it did not go out
+			continue
+		}
 		reminded[rp.r.TargetID] = true
 	}
 	switch state {
@@ -128,8 +133,13 @@ func (pd *postDetail) show() {
 	if len(pd.reminders) > 0 {
 		body.Add(widget.NewSeparator())
 		body.Add(ext(&widget.Label{Text: "Post it yourself", TextStyle: fyne.TextStyle{Bold: true}}))
-		body.Add(ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: "No app may post here, so it is up to you: " +
-			"copy the text, open the group, paste the text and attach the files, then mark it as posted."}))
+		intro := "No app may post here, so it is up to you: " +
+			"copy the text, open the group, paste the text and attach the files, then mark it as posted."
+		if manual {
+			intro = "Where it did not go out you can also post it by hand: copy the text, open the profile, " +
+				"paste the text and attach the files, then mark it as posted."
+		}
+		body.Add(ext(&widget.Label{Wrapping: fyne.TextWrapWord, Text: intro}))
 		for _, rp := range pd.reminders {
 			body.Add(pd.reminderSection(rp))
 		}
@@ -218,12 +228,20 @@ func (u *MainUI) networkLabel(n string) string {
 func (pd *postDetail) reminderSection(rp *reminderPart) fyne.CanvasObject {
 	r := rp.r
 	rp.copyBtn = ext(&widget.Button{Text: "Copy text", Icon: theme.ContentCopyIcon(), OnTapped: func() { pd.onCopyText(rp) }})
-	rp.openBtn = ext(&widget.Button{Text: "Open group", Icon: theme.ComputerIcon(), OnTapped: func() { pd.u.b.open(r.URL) }})
+	openText := "Open group"
+	if r.Manual {
+		openText = "Open profile"
+	}
+	rp.openBtn = ext(&widget.Button{Text: openText, Icon: theme.ComputerIcon(), OnTapped: func() { pd.u.b.open(r.URL) }})
 	rp.filesBtn = ext(&widget.Button{Text: "Show files", Icon: theme.FolderOpenIcon(), OnTapped: func() { pd.onShowFiles(rp) }})
 	if r.URL == "" {
 		rp.openBtn.Disable()
 	}
-	rp.address = ext(&widget.Entry{PlaceHolder: "https://www.facebook.com/groups/…/posts/…"})
+	placeholder := "https://www.facebook.com/groups/…/posts/…"
+	if r.Manual {
+		placeholder = "Address of the post (optional)"
+	}
+	rp.address = ext(&widget.Entry{PlaceHolder: placeholder})
 	rp.address.OnSubmitted = func(string) { pd.onMarkPosted(rp) }
 	rp.markBtn = ext(&widget.Button{Text: "Mark as posted", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance,
 		OnTapped: func() { pd.onMarkPosted(rp) }})

@@ -336,3 +336,26 @@ func TestSettingsPublicMedia(t *testing.T) {
 		t.Errorf("SetPublicMedia calls = %q", fc.pubSet)
 	}
 }
+
+func TestFailedPostCanBePostedByHand(t *testing.T) {
+	loc := berlin(t)
+	fc := newFakeCore(loc)
+	fc.accounts = []data.Account{alice}
+	at := time.Date(2026, 7, 14, 8, 0, 0, 0, time.UTC)
+	fc.entries = []data.CalendarEntry{{PostID: 6, PlannedAt: at, State: data.StateFailed, Snippet: "Refused"}}
+	fc.posts[6] = data.Post{ID: 6, Text: "Refused", PlannedAt: at, State: data.StateFailed,
+		Targets: []data.Target{{ID: 61, AccountID: 1, State: data.StateFailed, LastError: "The server refused the post."}}}
+	fc.reminders[6] = []app.Reminder{{TargetID: 61, Place: "@alice", URL: "https://example.social/@alice", Text: "Refused", Manual: true}}
+	u := newTestUI(t, fc, fixedNow(loc))
+	openChip(t, u, 14)
+	pd := u.detail
+	if pd == nil || len(pd.reminders) != 1 {
+		t.Fatalf("post dialog = %+v", pd)
+	}
+	if !overlayHas(t, u.Window, "Reason: The server refused the post.") {
+		t.Error("the reason the post failed is hidden behind the by-hand section")
+	}
+	if pd.reminders[0].openBtn.Text != "Open profile" || overlayButton(t, u.Window, "Retry now") == nil {
+		t.Errorf("open button %q; Retry must stay", pd.reminders[0].openBtn.Text)
+	}
+}
