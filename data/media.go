@@ -31,9 +31,11 @@ var mediaTypes = map[string]string{
 	"video/mp4":       ".mp4",
 	"video/quicktime": ".mov",
 	"video/webm":      ".webm",
+	// Documents, for LinkedIn document posts.
+	"application/pdf": ".pdf",
 }
 
-const acceptedMedia = "PNG, JPEG, GIF or WebP images, or MP4, MOV or WebM videos"
+const acceptedMedia = "PNG, JPEG, GIF or WebP images, MP4, MOV or WebM videos, or PDF documents"
 
 const mediaColumns = `m.id, m.sha256, m.file, m.mime, m.size, m.width, m.height`
 
@@ -78,7 +80,7 @@ func (s *Store) AddMedia(ctx context.Context, src string) (Media, error) {
 	switch {
 	case mime == "image/webp":
 		m.Width, m.Height = webpSize(head)
-	case strings.HasPrefix(mime, "video/"):
+	case strings.HasPrefix(mime, "video/"), mime == "application/pdf":
 		// Dimensions and duration need a container parser; the networks
 		// check them on upload and say so.
 	default:

@@ -81,7 +81,7 @@ func TestAddMediaRejects(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "gone.png")
 	text := writeFile(t, filepath.Join(dir, "notes.png"), []byte("just some words, not a picture"))
-	pdf := writeFile(t, filepath.Join(dir, "doc.pdf"), []byte("%PDF-1.7\n..."))
+	zip := writeFile(t, filepath.Join(dir, "archive.zip"), []byte("PK\x03\x04 some zipped bytes"))
 	broken := writeFile(t, filepath.Join(dir, "broken.png"), pngBytes(t, 10, 10)[:20])
 	cases := []struct {
 		name, src string
@@ -89,7 +89,7 @@ func TestAddMediaRejects(t *testing.T) {
 	}{
 		{"missing", missing, []string{missing, "no longer exists", "attach it again"}},
 		{"text", text, []string{text, "text", "PNG, JPEG, GIF or WebP"}},
-		{"pdf", pdf, []string{pdf, "application/pdf", "PNG, JPEG, GIF or WebP"}},
+		{"zip", zip, []string{zip, "application/zip", "PNG, JPEG, GIF or WebP"}},
 		{"damaged png", broken, []string{broken, "damaged"}},
 		{"folder", dir, []string{dir, "not a file"}},
 	}
@@ -139,12 +139,13 @@ func TestWebPSize(t *testing.T) {
 	}
 }
 
-func TestAddMediaAcceptsVideos(t *testing.T) {
+func TestAddMediaAcceptsVideosAndDocuments(t *testing.T) {
 	s := mustOpen(t)
 	dir := t.TempDir()
 	mp4 := append([]byte{0, 0, 0, 0x18}, []byte("ftypmp42\x00\x00\x00\x00mp42isom")...)
 	mov := append([]byte{0, 0, 0, 0x14}, []byte("ftypqt  \x00\x00\x02\x00qt  ")...)
-	for name, head := range map[string][]byte{"clip.mp4": mp4, "clip.mov": mov, "clip.webm": {0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x86, 0x81, 0x01}} {
+	for name, head := range map[string][]byte{"clip.mp4": mp4, "clip.mov": mov, "clip.webm": {0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x86, 0x81, 0x01},
+		"menu.pdf": []byte("%PDF-1.7\n")} {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, append(head, make([]byte, 4096)...), 0o600); err != nil {
 			t.Fatal(err)
@@ -153,7 +154,7 @@ func TestAddMediaAcceptsVideos(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !strings.HasPrefix(m.Mime, "video/") || filepath.Ext(m.File) != filepath.Ext(name) {
+		if !strings.HasPrefix(m.Mime, "video/") && m.Mime != "application/pdf" || filepath.Ext(m.File) != filepath.Ext(name) {
 			t.Errorf("%s: mime %s file %s", name, m.Mime, m.File)
 		}
 	}

@@ -24,7 +24,7 @@ import (
 
 // mediaExtensions are the files "Add media…" offers; the core decides
 // what it accepts.
-var mediaExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4", ".mov", ".webm"}
+var mediaExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4", ".mov", ".webm", ".pdf"}
 
 var videoExtensions = []string{".mp4", ".mov", ".webm"}
 
@@ -447,10 +447,14 @@ func (c *composerScreen) appendMedia(m app.DraftMedia) {
 	row := &mediaRow{m: m}
 	var preview fyne.CanvasObject
 	what := "image"
-	if isVideo(m) { // no thumbnail without decoding the video: a film icon
+	switch {
+	case isVideo(m): // no thumbnail without decoding the video: a film icon
 		what = "video"
 		preview = container.NewGridWrap(fyne.NewSquareSize(72), widget.NewIcon(theme.MediaVideoIcon()))
-	} else {
+	case m.Mime == "application/pdf" || strings.EqualFold(filepath.Ext(m.Path), ".pdf"):
+		what = "document"
+		preview = container.NewGridWrap(fyne.NewSquareSize(72), widget.NewIcon(theme.DocumentIcon()))
+	default:
 		img := canvas.NewImageFromFile(m.Path)
 		img.FillMode = canvas.ImageFillContain
 		img.SetMinSize(fyne.NewSquareSize(72))
