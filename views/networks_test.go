@@ -505,6 +505,10 @@ func TestComposerVariantsPerNetwork(t *testing.T) {
 	ytE.tags.SetText("bread, baking,  ")
 	pinE.board.SetSelected("Bread")
 	pinE.link.SetText("https://bakery.example/bread")
+	if ytE.thumb == nil || pinE.thumb == nil {
+		t.Fatal("no thumbnail / video cover field")
+	}
+	ytE.thumb.SetText("/data/media/thumb.jpg") // what Choose… fills in after copying
 
 	test.Tap(c.scheduleBtn)
 	u.b.wait()
@@ -516,7 +520,7 @@ func TestComposerVariantsPerNetwork(t *testing.T) {
 	d := fc.scheduled[0]
 	fc.mu.Unlock()
 	want := map[int64]app.Variant{
-		2: {Text: "Watch us bake", Options: platforms.Options{Title: "How we bake", Privacy: "unlisted", Tags: []string{"bread", "baking"}}},
+		2: {Text: "Watch us bake", Options: platforms.Options{Title: "How we bake", Privacy: "unlisted", Tags: []string{"bread", "baking"}, Thumbnail: "/data/media/thumb.jpg"}},
 		3: {Options: platforms.Options{BoardID: "b2", Link: "https://bakery.example/bread"}},
 	}
 	if !reflect.DeepEqual(d.Variants, want) {
@@ -530,7 +534,7 @@ func TestComposerVariantsPerNetwork(t *testing.T) {
 	if ytE == nil || pinE == nil || len(c.accordion.Items) != 2 {
 		t.Fatal("variants not restored")
 	}
-	if ytE.text.Text != "Watch us bake" || ytE.title.Text != "How we bake" || ytE.privacy.Selected != "Unlisted" || ytE.tags.Text != "bread, baking" {
+	if ytE.text.Text != "Watch us bake" || ytE.title.Text != "How we bake" || ytE.privacy.Selected != "Unlisted" || ytE.tags.Text != "bread, baking" || ytE.thumb.Text != "/data/media/thumb.jpg" {
 		t.Errorf("YouTube restored: text %q title %q privacy %q tags %q", ytE.text.Text, ytE.title.Text, ytE.privacy.Selected, ytE.tags.Text)
 	}
 	if pinE.board.Selected != "Bread" || pinE.link.Text != "https://bakery.example/bread" || pinE.text.Text != "" {

@@ -6,7 +6,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"localpost/app"
@@ -89,6 +92,7 @@ type variantEditor struct {
 	counter *widget.Label
 
 	title, link, tags, firstComment, thread *widget.Entry // nil where the network has none
+	thumb                                   *widget.Entry // YouTube thumbnail, Pinterest video cover: a stored file
 	privacy                                 *widget.Select
 	privacyChoices                          []choice
 	board                                   *widget.Select
@@ -134,6 +138,14 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		field("Who can see it", e.privacy)
 	}
 
+	thumbnail := func(label, placeholder string) {
+		e.thumb = entry(placeholder)
+		e.thumb.Disable() // chosen with the button: the file is copied into the data folder
+		choose := ext(&widget.Button{Text: "Choose…", Icon: theme.FileImageIcon(), OnTapped: e.onChooseThumb})
+		clear := ext(&widget.Button{Icon: theme.ContentClearIcon(), OnTapped: func() { e.thumb.SetText("") }})
+		field(label, container.NewBorder(nil, nil, nil, container.NewHBox(choose, clear), e.thumb))
+	}
+
 	switch platforms.Network(acc.Network) {
 	case platforms.YouTube:
 		e.title = entry("Video title")
@@ -141,6 +153,7 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		privacy(youTubePrivacy)
 		e.tags = entry("comma, separated, tags")
 		field("Tags", e.tags)
+		thumbnail("Thumbnail", "YouTube picks a frame (JPEG or PNG, 2 MB at most)")
 	case platforms.Pinterest:
 		e.board = ext(&widget.Select{PlaceHolder: "Loading boards…"})
 		field("Board", e.board)
@@ -148,6 +161,7 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		field("Title", e.title)
 		e.link = entry("https://… (where the pin leads)")
 		field("Link", e.link)
+		thumbnail("Video cover", "For a video pin; otherwise a frame at 1 s")
 	case platforms.X:
 		e.thread = multi("Further posts of a thread, one per paragraph; separate them with a line with only "+threadSeparator, 3)
 		field("Thread", e.thread)
@@ -174,6 +188,32 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 	e.updateCounter()
 	e.load()
 	return e
+}
+
+// onChooseThumb picks an image and copies it into the data folder, so the
+// post does not depend on where the original lives.
+func (e *variantEditor) onChooseThumb() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		_ = rc.Close()
+		e.c.b.run(func() func() {
+			ctx, cancel := e.c.b.ctx()
+			defer cancel()
+			m, err := e.c.core.AddMedia(ctx, path)
+			return func() {
+				if err != nil {
+					e.c.b.errorDialog(err)
+					return
+				}
+				e.thumb.SetText(m.Path)
+			}
+		})
+	}, e.c.b.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png"}))
+	d.Show()
 }
 
 // load fetches the account's limits and, for Pinterest, its boards.
@@ -265,6 +305,9 @@ func (e *variantEditor) variant() (v app.Variant, ok bool) {
 	}
 	o := &v.Options
 	o.PublishAt, o.Thumbnail, o.Kind = e.kept.PublishAt, e.kept.Thumbnail, e.kept.Kind
+	if e.thumb != nil {
+		o.Thumbnail = e.thumb.Text
+	}
 	o.Title = text(e.title)
 	o.Link = text(e.link)
 	o.FirstComment = text(e.firstComment)
@@ -300,6 +343,7 @@ func (e *variantEditor) set(v app.Variant) {
 	set(e.firstComment, o.FirstComment)
 	set(e.tags, strings.Join(o.Tags, ", "))
 	set(e.thread, joinThread(o.Thread))
+	set(e.thumb, o.Thumbnail)
 	if e.privacy != nil {
 		e.privacy.ClearSelected()
 		for _, ch := range e.privacyChoices {
