@@ -516,3 +516,23 @@ func TestOnePostToEveryNetwork(t *testing.T) {
 		t.Errorf("X got %+v", st)
 	}
 }
+
+func TestPinterestBoardsStayInSync(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	l, err := e.app.Connect(ctx, platforms.Pinterest, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accs, err := e.app.AddIdentities(ctx, l, []string{l.Identities[0].RemoteID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.app.Boards(ctx, accs[0].ID))
+	e.nets.Pinterest.AddBoards("Autumn menu")
+	e.app.syncAccounts(ctx)
+	after := e.app.Boards(ctx, accs[0].ID)
+	if len(after) != before+1 || !slices.ContainsFunc(after, func(b platforms.Board) bool { return b.Name == "Autumn menu" }) {
+		t.Fatalf("boards after sync: %+v (had %d)", after, before)
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -36,6 +37,7 @@ func (a *App) Start(ctx context.Context) {
 	go func() {
 		defer bg.Done()
 		a.refreshLimits(ctx)
+		a.syncAccounts(ctx)
 	}()
 	go func() {
 		defer close(a.done)
@@ -101,6 +103,57 @@ func (a *App) warnExpiring(ctx context.Context) {
 		} else {
 			a.notify("Reconnect "+acc.Handle+" before "+when, "Its login ends then and this network cannot renew it; reconnect it in Accounts.")
 		}
+	}
+}
+
+// syncAccounts re-reads, once a run, what each account can publish to that
+// may change on the network's side (Pinterest boards, names). Offline, or
+// with a login that no longer works, the stored copy stays; publishing
+// will say what is wrong.
+func (a *App) syncAccounts(ctx context.Context) {
+	accs, err := a.Store.Accounts(ctx)
+	if err != nil {
+		return
+	}
+	changed := false
+	for _, acc := range accs {
+		p, ok := a.providers[platforms.Network(acc.Network)]
+		if !ok || p.Info().ReminderOnly || acc.State != data.AccountConnected || ctx.Err() != nil {
+			continue
+		}
+		cred, err := a.credential(acc)
+		if err != nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		tok, _, err := a.tokenFor(cctx, p, acc, cred)
+		var ids []platforms.Identity
+		if err == nil {
+			ids, err = p.Identities(cctx, tok)
+		}
+		cancel()
+		if err != nil {
+			continue
+		}
+		for _, id := range ids {
+			if id.RemoteID != acc.RemoteID {
+				continue
+			}
+			x := readExtra(acc)
+			x.Extra, x.Boards, x.NeedsPublic = id.Extra, id.Boards, id.NeedsPublic
+			b, _ := json.Marshal(x)
+			if string(b) == acc.Extra && id.Name == acc.DisplayName {
+				break
+			}
+			acc.Extra, acc.DisplayName = string(b), id.Name
+			if _, err := a.Store.SaveAccount(ctx, acc); err == nil {
+				changed = true
+			}
+			break
+		}
+	}
+	if changed {
+		a.changed()
 	}
 }
 
