@@ -426,3 +426,28 @@ func targetOptions(t data.Target) platforms.Options {
 	}
 	return o
 }
+
+// HeldByNetworks names the networks already holding this post for their
+// own scheduler: deleting it in Localpost does not remove it there.
+func (a *App) HeldByNetworks(ctx context.Context, postID int64) ([]string, error) {
+	p, err := a.Store.Post(ctx, postID)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, t := range p.Targets {
+		if t.State != data.StateScheduled || t.RemoteID == "" {
+			continue
+		}
+		acc, err := a.Store.Account(ctx, t.AccountID)
+		if err != nil {
+			continue
+		}
+		name := acc.Network
+		if pr, ok := a.providers[platforms.Network(acc.Network)]; ok {
+			name = pr.Info().Name
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}

@@ -440,6 +440,9 @@ func TestLaterPostsAreHandedToNetworksThatSchedule(t *testing.T) {
 	if st := e.post(t, fb.ID).State; st != data.StateScheduled {
 		t.Fatalf("post state %s while the network holds it", st)
 	}
+	if held, err := e.app.HeldByNetworks(ctx, fb.ID); err != nil || len(held) != 1 || held[0] != "Facebook Pages" {
+		t.Fatalf("held by %q, %v", held, err)
+	}
 	d := e.app.DraftFromPost(e.post(t, fb.ID), time.UTC)
 	d.Text = "changed"
 	if _, _, err := e.app.Schedule(ctx, d); !errors.Is(err, data.ErrPostLocked) {

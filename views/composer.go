@@ -756,7 +756,23 @@ func (c *composerScreen) onDelete() {
 	if id == 0 {
 		return
 	}
-	dialog.ShowConfirm("Delete this post?", "The post and its plan are removed from Localpost.", func(yes bool) {
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		held, _ := c.core.HeldByNetworks(ctx, id)
+		return func() { c.confirmDelete(id, held) }
+	})
+}
+
+// confirmDelete asks before deleting; a post a network already holds for
+// its own scheduler stays there, and the question says so.
+func (c *composerScreen) confirmDelete(id int64, held []string) {
+	msg := "The post and its plan are removed from Localpost."
+	if len(held) > 0 {
+		msg = "It is already scheduled on " + strings.Join(held, " and ") + ", which will still publish it: " +
+			"delete it there too. Here, the post and its plan are removed from Localpost."
+	}
+	dialog.ShowConfirm("Delete this post?", msg, func(yes bool) {
 		if !yes {
 			return
 		}

@@ -58,6 +58,7 @@ type Core interface {
 	Post(ctx context.Context, id int64) (data.Post, error)
 	DraftFromPost(p data.Post, loc *time.Location) app.Draft
 	DeletePost(ctx context.Context, id int64) error
+	HeldByNetworks(ctx context.Context, postID int64) ([]string, error)
 
 	// decisions on failed, missed and uncertain posts
 	Retry(ctx context.Context, postID int64) error

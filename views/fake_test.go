@@ -23,6 +23,8 @@ import (
 type fakeCore struct {
 	mu sync.Mutex
 
+	held map[int64][]string // HeldByNetworks answers
+
 	loc      *time.Location
 	entries  []data.CalendarEntry
 	accounts []data.Account
@@ -444,6 +446,12 @@ func (f *fakeCore) DraftFromPost(p data.Post, loc *time.Location) app.Draft {
 }
 
 func (f *fakeCore) DeletePost(context.Context, int64) error { return nil }
+
+func (f *fakeCore) HeldByNetworks(_ context.Context, id int64) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.held[id], nil
+}
 
 func (f *fakeCore) Retry(_ context.Context, id int64) error {
 	f.mu.Lock()

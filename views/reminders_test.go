@@ -359,3 +359,20 @@ func TestFailedPostCanBePostedByHand(t *testing.T) {
 		t.Errorf("open button %q; Retry must stay", pd.reminders[0].openBtn.Text)
 	}
 }
+
+func TestDeletingAPostANetworkHoldsSaysSo(t *testing.T) {
+	loc := berlin(t)
+	fc := newFakeCore(loc)
+	fc.accounts = []data.Account{alice}
+	fc.held = map[int64][]string{7: {"Facebook Pages"}}
+	u := newTestUI(t, fc, fixedNow(loc))
+	c := u.composer
+	c.load(app.Draft{PostID: 7, Text: "Opening night", AccountIDs: []int64{1}, Zone: loc,
+		Day: time.Date(2026, 7, 20, 0, 0, 0, 0, loc), Clock: "19:00"})
+	u.b.wait()
+	test.Tap(c.deleteBtn)
+	u.b.wait()
+	if !overlayContains(t, u.Window, "already scheduled on Facebook Pages") {
+		t.Fatal("the delete question does not say the network still holds the post")
+	}
+}
