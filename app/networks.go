@@ -344,7 +344,7 @@ func (a *App) AddIdentities(ctx context.Context, l *Login, remoteIDs []string) (
 			Kind:        id.Kind,
 			URL:         id.URL,
 			State:       data.AccountConnected,
-			TokenExpiry: l.token.Expiry,
+			TokenExpiry: loginExpiry(l.token),
 			Extra:       string(extra),
 		}
 		if acc.Handle == "" {
@@ -416,6 +416,16 @@ func (a *App) Boards(ctx context.Context, accountID int64) []platforms.Board {
 	return readExtra(acc).Boards
 }
 
+// loginExpiry is when the user must sign in again: the refresh token's end
+// where the network renews logins (zero when it does not say), else the
+// access token's.
+func loginExpiry(t platforms.Token) time.Time {
+	if t.Refresh != "" {
+		return t.RefreshExpiry
+	}
+	return t.Expiry
+}
+
 // identityOf rebuilds what a provider needs to publish as an account.
 func identityOf(acc data.Account, cred credential) platforms.Identity {
 	x := readExtra(acc)
@@ -452,7 +462,7 @@ func (a *App) tokenFor(ctx context.Context, p platforms.Provider, acc data.Accou
 	if err := a.secrets.Set(acc.SecretKey(), string(b)); err != nil {
 		return nt, cred, &platforms.Error{Kind: platforms.KindRetry, Message: "could not save the renewed login in your keyring", Err: err}
 	}
-	acc.TokenExpiry = nt.Expiry
+	acc.TokenExpiry = loginExpiry(nt)
 	_, _ = a.Store.SaveAccount(ctx, acc)
 	return nt, cred, nil
 }

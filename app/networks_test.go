@@ -109,6 +109,14 @@ func TestEveryNetworkConnectsAndPublishes(t *testing.T) {
 			t.Fatalf("%s account %+v", n, acc)
 		}
 	}
+	// X renews its 2-hour tokens itself: no date to reconnect by. Meta has
+	// no renewal: its 60 days show.
+	if !accs[platforms.X].TokenExpiry.IsZero() {
+		t.Errorf("X shows a login expiry of %s though Localpost renews it", accs[platforms.X].TokenExpiry)
+	}
+	if d := time.Until(accs[platforms.Facebook].TokenExpiry); d < 50*24*time.Hour {
+		t.Errorf("Facebook login expiry in %s, want about 60 days", d)
+	}
 	// Every token is in the keyring; none is in the data folder.
 	folder := readAll(t, e.dir)
 	for _, acc := range accs {

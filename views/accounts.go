@@ -184,13 +184,19 @@ func accountName(a data.Account) string {
 
 // networkName names a network the core did not list.
 func networkName(n string) string {
-	switch n {
-	case "mastodon":
-		return "Mastodon"
-	case "":
+	if name, ok := networkNames[n]; ok {
+		return name
+	}
+	if n == "" {
 		return "unknown network"
 	}
 	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+// networkNames are the networks' own spellings.
+var networkNames = map[string]string{
+	"mastodon": "Mastodon", "x": "X", "facebook": "Facebook", "fbgroup": "Facebook Group", "instagram": "Instagram",
+	"linkedin": "LinkedIn", "pinterest": "Pinterest", "tiktok": "TikTok", "youtube": "YouTube",
 }
 
 // onReconnect signs in again to an account's network.

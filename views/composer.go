@@ -120,7 +120,9 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	c.otherProblem = problemLabel()
 
 	c.noAcc = ext(&widget.Label{Text: "No connected account — connect one under Accounts.", Importance: widget.WarningImportance})
-	c.accBox = container.NewHBox()
+	// A grid, not a row: a business with eight accounts must not push the
+	// window wider than the screen.
+	c.accBox = container.NewGridWithColumns(2)
 
 	c.accordion = ext(&widget.Accordion{MultiOpen: true})
 	c.variantBox = container.NewVBox(
@@ -230,7 +232,7 @@ func (c *composerScreen) setAccounts(accs []data.Account) {
 			continue
 		}
 		c.accs[a.ID] = a
-		ch := widget.NewCheck(accountLabel(a), func(bool) {
+		ch := widget.NewCheck(accountLabel(a)+" · "+networkName(a.Network), func(bool) {
 			c.updateVariants()
 			c.reloadLimits()
 		})
