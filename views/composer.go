@@ -71,6 +71,7 @@ type composerScreen struct {
 
 	saveBtn, scheduleBtn, postNowBtn, deleteBtn, clearBtn *widget.Button
 	pastDialog                                            dialog.Dialog // the "already passed" question, while shown
+	summary                                               *widget.Label // the first problem, by the buttons
 
 	onDone  func(p data.Post, msg string) // scheduled, posted now or deleted
 	onSaved func(p data.Post)             // saved as draft
@@ -118,6 +119,9 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	c.mediaProblem = problemLabel()
 	c.timeProblem = problemLabel()
 	c.otherProblem = problemLabel()
+	// The summary sits by the buttons: the field a problem belongs to may be
+	// scrolled out of sight.
+	c.summary = problemLabel()
 
 	c.noAcc = ext(&widget.Label{Text: "No connected account — connect one under Accounts.", Importance: widget.WarningImportance})
 	// A grid, not a row: a business with eight accounts must not push the
@@ -164,7 +168,7 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	)
 	buttons := container.NewHBox(c.clearBtn, c.deleteBtn, layout.NewSpacer(), c.saveBtn, c.postNowBtn, c.scheduleBtn)
 	c.reset()
-	return container.NewBorder(c.heading, container.NewVBox(c.otherProblem, buttons), nil, nil,
+	return container.NewBorder(c.heading, container.NewVBox(c.otherProblem, c.summary, buttons), nil, nil,
 		container.NewVScroll(container.NewPadded(form)))
 }
 
@@ -584,7 +588,7 @@ func (c *composerScreen) setProblem(l *widget.Label, msg string) {
 }
 
 func (c *composerScreen) clearProblems() {
-	for _, l := range []*widget.Label{c.textProblem, c.accProblem, c.mediaProblem, c.timeProblem, c.otherProblem} {
+	for _, l := range []*widget.Label{c.textProblem, c.accProblem, c.mediaProblem, c.timeProblem, c.otherProblem, c.summary} {
 		c.setProblem(l, "")
 	}
 }
@@ -615,6 +619,13 @@ func (c *composerScreen) showProblems(probs []platforms.Problem) {
 	}
 	for _, l := range order {
 		c.setProblem(l, strings.Join(by[l], "\n"))
+	}
+	if len(probs) > 0 && (len(order) > 1 || order[0] != c.otherProblem) {
+		msg := "Not posted yet: " + probs[0].Message
+		if len(probs) > 1 {
+			msg += fmt.Sprintf(" (and %d more, shown by their fields)", len(probs)-1)
+		}
+		c.setProblem(c.summary, msg)
 	}
 }
 

@@ -376,6 +376,10 @@ func TestScheduleShowsProblemsByTheirFields(t *testing.T) {
 	if got := u.composer.mediaProblem.Text; got != "cat.bmp is not accepted." {
 		t.Errorf("media problem = %q", got)
 	}
+	// By the buttons too, where the user is looking.
+	if s := u.composer.summary; !s.Visible() || s.Text != "Not posted yet: The post is empty. (and 1 more, shown by their fields)" {
+		t.Errorf("summary = %q (visible %v)", s.Text, s.Visible())
+	}
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	if len(fc.scheduled) != 0 {
