@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -33,13 +34,67 @@ const appID = "app.localpost.desktop"
 func main() {
 	dataDir := flag.String("data-dir", "", "folder holding localpost.db and media (default: the user's config folder/Localpost)")
 	demo := flag.Bool("demo", false, "try Localpost on throwaway data against a local fake Mastodon server")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: localpost [--data-dir DIR] [--demo]\n       localpost [--data-dir DIR] publish-due   (publish what is due, then exit: for cron, launchd, Task Scheduler)\n")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
-	if flag.NArg() > 0 {
+	switch {
+	case flag.NArg() == 1 && flag.Arg(0) == "publish-due":
+		os.Exit(publishDue(*dataDir))
+	case flag.NArg() > 0:
 		fmt.Fprintf(os.Stderr, "localpost: unexpected argument %q\n", flag.Arg(0))
 		flag.Usage()
 		os.Exit(2)
 	}
 	os.Exit(run(*dataDir, *demo))
+}
+
+// defaultDataDir is the user's config folder/Localpost.
+func defaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no folder for Localpost's data (%w); start it with --data-dir DIR", err)
+	}
+	return filepath.Join(dir, "Localpost"), nil
+}
+
+// publishDue publishes what is due without a window and exits. Where the
+// app runs on the folder, it publishes itself and this does nothing.
+func publishDue(dataDir string) int {
+	if dataDir == "" {
+		dir, err := defaultDataDir()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "localpost:", err)
+			return 1
+		}
+		dataDir = dir
+	}
+	unlock, err := data.Lock(dataDir)
+	if errors.Is(err, data.ErrLocked) {
+		fmt.Println("localpost: the Localpost window is open on this folder and publishes itself")
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localpost:", err)
+		return 1
+	}
+	defer unlock()
+	core, err := app.New(app.Config{DataDir: dataDir, Secrets: data.Keyring()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localpost:", err)
+		return 1
+	}
+	defer core.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := core.PublishDue(ctx)
+	fmt.Println("localpost:", sum)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localpost:", err)
+		return 1
+	}
+	return 0
 }
 
 func run(dataDir string, demo bool) int {
@@ -85,13 +140,18 @@ func run(dataDir string, demo bool) int {
 		}
 	}
 	if dataDir == "" {
-		dir, err := os.UserConfigDir()
+		dir, err := defaultDataDir()
 		if err != nil {
-			return fail(fyneApp, fmt.Errorf("no folder for Localpost's data (%w); start it with --data-dir DIR", err))
+			return fail(fyneApp, err)
 		}
-		dataDir = filepath.Join(dir, "Localpost")
+		dataDir = dir
 	}
 	cfg.DataDir = dataDir
+	unlock, err := data.Lock(dataDir) // one Localpost per data folder
+	if err != nil {
+		return fail(fyneApp, err)
+	}
+	defer unlock()
 
 	var ui *views.MainUI // set below, before anything can call OnChange's func on the UI thread
 	cfg.OnChange = func() {

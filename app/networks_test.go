@@ -547,3 +547,31 @@ func TestPinterestBoardsStayInSync(t *testing.T) {
 		t.Fatalf("boards after sync: %+v (had %d)", after, before)
 	}
 }
+
+func TestPublishDueOnceForTheOSScheduler(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	accs := e.connectAll(t)
+	masto := e.connect(t)
+	// Two due posts on the same networks (one at a time each), one refused.
+	for _, text := range []string{"first", "second"} {
+		if _, err := e.app.PostNow(ctx, Draft{Text: text, Zone: time.UTC, AccountIDs: []int64{masto.ID, accs[platforms.X].ID}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.nets.Mastodon.FailNext(1, 422, 0)
+	sum, err := e.app.PublishDue(ctx) // no Start: what `localpost publish-due` runs
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Published != 3 || sum.Failed != 1 {
+		t.Fatalf("summary %s, want 3 published and 1 failed", sum)
+	}
+	if n := len(e.nets.X.Posts()); n != 2 {
+		t.Fatalf("X holds %d posts", n)
+	}
+	// Nothing left: a second run does nothing.
+	if sum, err := e.app.PublishDue(ctx); err != nil || sum.Published != 0 {
+		t.Fatalf("second run: %s %v", sum, err)
+	}
+}
