@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"net/url"
@@ -573,5 +574,42 @@ func TestPublishDueOnceForTheOSScheduler(t *testing.T) {
 	// Nothing left: a second run does nothing.
 	if sum, err := e.app.PublishDue(ctx); err != nil || sum.Published != 0 {
 		t.Fatalf("second run: %s %v", sum, err)
+	}
+}
+
+// Two publishers on one data folder (the lock normally keeps the second
+// out; here both run, as two processes could race between the lock and a
+// crash): the conditional claim lets each target go out once.
+func TestTwoPublishersNeverPostTwice(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	accs := e.connectAll(t)
+	second, err := New(Config{DataDir: e.dir, Secrets: data.Keyring(), HTTP: e.app.http, OpenURL: e.nets.Approve,
+		Providers: e.nets.Providers, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.tick = 5 * time.Millisecond
+	t.Cleanup(func() { second.Close() })
+	const n = 20
+	var ids []int64
+	for i := 0; i < n; i++ {
+		p, err := e.app.PostNow(ctx, Draft{Text: fmt.Sprintf("post %d", i), Zone: time.UTC,
+			AccountIDs: []int64{accs[platforms.X].ID, accs[platforms.LinkedIn].ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	e.app.Start(ctx)
+	second.Start(ctx)
+	for _, id := range ids {
+		waitFor(t, "published", func() bool { return e.post(t, id).State == data.StatePublished })
+	}
+	if got := len(e.nets.X.Posts()); got != n {
+		t.Fatalf("X holds %d posts, want %d", got, n)
+	}
+	if got := len(e.nets.LinkedIn.Posts()); got != n {
+		t.Fatalf("LinkedIn holds %d posts, want %d", got, n)
 	}
 }
