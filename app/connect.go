@@ -99,7 +99,7 @@ func (a *App) ConnectMastodon(ctx context.Context, server string, progress Conne
 	}
 	if prof.AvatarURL != "" {
 		// An avatar is nice to have: a failure here does not stop the connection.
-		if name, err := a.saveAvatar(ctx, c, prof.AvatarURL); err == nil {
+		if name, err := a.fetchAvatar(ctx, prof.AvatarURL); err == nil {
 			acc.AvatarPath = name
 		}
 	}
@@ -123,15 +123,6 @@ func cancelledOr(ctx context.Context, err error) error {
 		return ErrCancelled
 	}
 	return err
-}
-
-// saveAvatar downloads the avatar into avatars/<sha256>.<ext>.
-func (a *App) saveAvatar(ctx context.Context, c *mastodon.Client, url string) (string, error) {
-	b, err := c.Fetch(ctx, url, 2<<20)
-	if err != nil {
-		return "", err
-	}
-	return a.storeAvatar(b)
 }
 
 // storeAvatar keeps an image as avatars/<sha256>.<ext> and returns the name.

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -536,5 +537,24 @@ func TestNoKeyringStoresNothing(t *testing.T) {
 	accs, _ := e.app.Accounts(context.Background())
 	if len(accs) != 0 {
 		t.Fatalf("account stored without its token: %+v", accs)
+	}
+}
+
+func TestAvatarIsCheckedBeforeKeeping(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(make([]byte, maxAvatar+1))
+	}))
+	defer big.Close()
+	if _, err := e.app.fetchAvatar(ctx, big.URL+"/a.png"); err == nil {
+		t.Fatal("an avatar over the size cap was kept")
+	}
+	if _, err := e.app.fetchAvatar(ctx, "file:///etc/passwd"); err == nil {
+		t.Fatal("a non-web address was fetched")
+	}
+	name, err := e.app.fetchAvatar(ctx, e.fake.URL+"/avatars/demo.png")
+	if err != nil || !strings.HasSuffix(name, ".png") {
+		t.Fatalf("avatar %q %v", name, err)
 	}
 }

@@ -374,11 +374,15 @@ func (a *App) AddIdentities(ctx context.Context, l *Login, remoteIDs []string) (
 // fetchAvatar downloads an avatar through the app's client (the network's
 // own image host) into avatars/.
 func (a *App) fetchAvatar(ctx context.Context, rawURL string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("avatar: %q is not a web address", rawURL)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return "", err
 	}
-	resp, err := a.http.Do(req)
+	resp, err := a.http.Do(req) // no token: avatars are public
 	if err != nil {
 		return "", err
 	}
@@ -386,12 +390,21 @@ func (a *App) fetchAvatar(ctx context.Context, rawURL string) (string, error) {
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("avatar: %s", resp.Status)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 2<<20+1))
-	if err != nil || len(b) > 2<<20 {
+	if resp.ContentLength > maxAvatar {
+		return "", errors.New("avatar too large")
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAvatar+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxAvatar {
 		return "", errors.New("avatar too large")
 	}
 	return a.storeAvatar(b)
 }
+
+// maxAvatar is the largest avatar Localpost keeps.
+const maxAvatar = 2 << 20
 
 func readExtra(acc data.Account) accountExtra {
 	var x accountExtra

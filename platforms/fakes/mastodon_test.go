@@ -130,8 +130,10 @@ func TestMastodonContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Fetch(ctx, acct.AvatarURL, 1<<20); err != nil {
-		t.Fatal(err)
+	if resp, err := c.HTTP.Get(acct.AvatarURL); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("avatar: %v", err)
+	} else {
+		resp.Body.Close()
 	}
 	res, err := c.Publish(ctx, token, platforms.Post{
 		Text:           "Contract test ☕ https://example.com/a/long/link",

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -376,40 +375,6 @@ func (c *Client) VerifyCredentials(ctx context.Context, token string) (platforms
 		avatar = a.Avatar
 	}
 	return platforms.Account{RemoteID: a.ID, Handle: "@" + acct, DisplayName: name, AvatarURL: avatar, URL: a.URL}, nil
-}
-
-// Fetch GETs a URL on the server (the avatar) with a size cap. No token is
-// sent: avatars are public and often live on another host.
-func (c *Client) Fetch(ctx context.Context, rawURL string, max int64) ([]byte, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &platforms.Error{Message: fmt.Sprintf("%q is not a web address", rawURL), Err: err}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, &platforms.Error{Message: "could not fetch " + u.Host, Err: err}
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, netError(u.Host, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, &platforms.Error{Status: resp.StatusCode, Message: "could not fetch " + u.Redacted()}
-	}
-	tooBig := &platforms.Error{Message: fmt.Sprintf("%s is larger than %d bytes", u.Redacted(), max)}
-	if resp.ContentLength > max {
-		return nil, tooBig
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, netError(u.Host, err)
-	}
-	if int64(len(b)) > max {
-		return nil, tooBig
-	}
-	return b, nil
 }
 
 // Publish uploads the media (POST /api/v2/media, waiting for async
