@@ -183,7 +183,9 @@ func (a *App) Check(ctx context.Context, d Draft) []platforms.Problem {
 			continue
 		}
 		pp := platformPost(d)
-		_ = a.publishMediaURLs(&pp) // what publishing will hand the network
+		if needsPublicMedia(acc) {
+			_ = a.publishMediaURLs(&pp) // what publishing will hand the network
+		}
 		field := "text"
 		if v, ok := d.Variants[id]; ok {
 			if v.Text != "" {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"localpost/data"
 	"localpost/platforms"
 )
 
@@ -48,6 +49,14 @@ func (a *App) SetPublicMedia(dir, base string) error {
 		return err
 	}
 	return a.Store.SetSetting(ctx, settingPublicBase, base)
+}
+
+// needsPublicMedia reports whether an account's network fetches images
+// from a web address: Instagram says so for its accounts; TikTok takes
+// photos only that way (its videos are uploaded from disk, and only images
+// are ever placed). Only those posts' images leave for the public folder.
+func needsPublicMedia(acc data.Account) bool {
+	return readExtra(acc).NeedsPublic || acc.Network == string(platforms.TikTok)
 }
 
 // publishMedia copies images into the public folder and sets their

@@ -473,7 +473,7 @@ func (a *App) publishTarget(ctx context.Context, dt data.DueTarget, at time.Time
 		if err != nil {
 			return platforms.Result{}, err
 		}
-		if id := identityOf(dt.Account, cred); id.NeedsPublic || dt.Account.Network == string(platforms.TikTok) {
+		if needsPublicMedia(dt.Account) {
 			if err := a.publishMedia(&p); err != nil {
 				return platforms.Result{}, err
 			}
