@@ -153,14 +153,18 @@ func run(dataDir string, demo bool) int {
 	}
 	defer unlock()
 
-	var ui *views.MainUI // set below, before anything can call OnChange's func on the UI thread
-	cfg.OnChange = func() {
-		fyne.Do(func() {
-			if ui != nil {
-				ui.Refresh()
-			}
-		})
+	// set below, before anything can call OnChange's func on the UI thread
+	var ui *views.MainUI
+	var tray *views.Tray
+	refresh := func() {
+		if ui != nil {
+			ui.Refresh()
+		}
+		if tray != nil {
+			tray.Refresh()
+		}
 	}
+	cfg.OnChange = func() { fyne.Do(refresh) }
 	cfg.Notify = func(title, body string) {
 		fyne.Do(func() { fyneApp.SendNotification(fyne.NewNotification(title, body)) })
 	}
@@ -182,6 +186,9 @@ func run(dataDir string, demo bool) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel() // runs before core.Close: the publisher stops first
 	ui = views.NewMainUI(fyneApp, core, title)
+	// Closing the window hides it to the system tray, publishing goes on;
+	// where the desktop shows no tray, closing quits.
+	tray = views.NewTray(ui, fyneApp, views.SystemTray())
 	core.Start(ctx)
 	// A minute's refresh moves "today" past midnight and keeps the
 	// calendar true even if a change notice was missed.
@@ -193,7 +200,7 @@ func run(dataDir string, demo bool) int {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				fyne.Do(ui.Refresh)
+				fyne.Do(refresh)
 			}
 		}
 	}()

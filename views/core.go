@@ -78,6 +78,10 @@ type Core interface {
 	// DemoServer is the fake Mastodon server's address in demo mode, which
 	// the connect dialog pre-fills; "" otherwise.
 	DemoServer() string
+
+	// system tray: what its status line says, its "Publish due posts
+	// now", and whether closing the window keeps Localpost running there
+	trayCore
 }
 
 var _ Core = (*app.App)(nil)

@@ -91,6 +91,17 @@ type fakeCore struct {
 	pubDir, pubBase string
 	pubSet          [][2]string
 	pubErr          error
+
+	// tray: Outlook returns outlook (or outlookErr) and counts its calls;
+	// Wake counts; the setting is on unless trayOff; SetKeepInTray
+	// records its calls; TakeTrayNotice is true once.
+	outlook     data.Outlook
+	outlookErr  error
+	outlooks    int
+	woken       int
+	trayOff     bool
+	keepSet     []bool
+	trayNoticed bool
 }
 
 type reminderAdd struct {
@@ -497,6 +508,33 @@ func (f *fakeCore) SetZone(name string) error {
 
 func (f *fakeCore) DataDir() string    { return "/home/alice/.config/Localpost" }
 func (f *fakeCore) DemoServer() string { f.mu.Lock(); defer f.mu.Unlock(); return f.demo }
+
+func (f *fakeCore) Outlook(context.Context) (data.Outlook, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.outlooks++
+	return f.outlook, f.outlookErr
+}
+
+func (f *fakeCore) Wake() { f.mu.Lock(); defer f.mu.Unlock(); f.woken++ }
+
+func (f *fakeCore) KeepInTray() bool { f.mu.Lock(); defer f.mu.Unlock(); return !f.trayOff }
+
+func (f *fakeCore) SetKeepInTray(on bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.keepSet = append(f.keepSet, on)
+	f.trayOff = !on
+	return nil
+}
+
+func (f *fakeCore) TakeTrayNotice() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	first := !f.trayNoticed
+	f.trayNoticed = true
+	return first
+}
 
 // --- helpers
 

@@ -80,6 +80,12 @@ type settingsScreen struct {
 	pubStatus *widget.Label // the save's error, or that it is saved
 	pubBusy   bool
 
+	// closing the window: keep running in the tray (see Tray)
+	trayCard     *widget.Card
+	keepTray     *widget.Check
+	trayNote     *widget.Label
+	onKeepInTray func(on bool) // the setting was saved
+
 	netList  *fyne.Container
 	networks []app.NetworkInfo
 	netRows  map[platforms.Network]*networkRow
@@ -111,6 +117,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		ext(&widget.Label{Text: "Later ones wait in the calendar for you to decide."}),
 	))
 	public := s.buildPublicMedia()
+	tray := s.buildTray()
 	s.netList = container.NewVBox()
 	networks := widget.NewCard("Networks", "", container.NewVBox(
 		ext(&widget.Label{Text: "Localpost signs in to each network through a developer app of your own, so your posts and logins " +
@@ -118,7 +125,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.netList))
 	s.load()
 	s.loadPublicMedia()
-	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, public, networks)))
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, tray, public, networks)))
 }
 
 // load shows the core's current settings.
@@ -204,6 +211,58 @@ func (s *settingsScreen) onGrace(label string) {
 			if err != nil {
 				s.b.errorDialog(err)
 				s.load()
+			}
+		}
+	})
+}
+
+// buildTray is the "Closing the window" card. It stays hidden until
+// setTray says whether there is a tray.
+func (s *settingsScreen) buildTray() fyne.CanvasObject {
+	s.keepTray = ext(&widget.Check{Text: "Keep publishing in the tray when the window is closed", OnChanged: s.onKeepTray})
+	s.trayNote = ext(&widget.Label{Wrapping: fyne.TextWrapWord})
+	s.trayCard = widget.NewCard("Closing the window", "", container.NewVBox(s.keepTray, s.trayNote))
+	s.trayCard.Hide()
+	return s.trayCard
+}
+
+// setTray shows the tray setting, or why there is none; onChanged hears
+// of each saved change.
+func (s *settingsScreen) setTray(avail TrayAvailability, onChanged func(on bool)) {
+	s.onKeepInTray = onChanged
+	s.loading = true
+	defer func() { s.loading = false }()
+	if avail.OK {
+		s.keepTray.SetChecked(s.core.KeepInTray())
+		s.keepTray.Enable()
+		s.trayNote.SetText("Localpost stays in the system tray and publishes your posts on time; " +
+			"choose Quit in its tray menu to stop it. Turned off, closing the window quits Localpost.")
+	} else {
+		s.keepTray.SetChecked(false)
+		s.keepTray.Disable()
+		s.trayNote.SetText("Not available: " + avail.Why + ". Closing the window quits Localpost. " +
+			"Posts due while it is closed are published when it starts again (see Missed posts), " +
+			"or by localpost publish-due run from your system's scheduler.")
+	}
+	s.trayCard.Show()
+}
+
+func (s *settingsScreen) onKeepTray(on bool) {
+	if s.loading {
+		return
+	}
+	s.b.run(func() func() {
+		err := s.core.SetKeepInTray(on)
+		return func() {
+			if err != nil {
+				s.b.errorDialog(err)
+				s.loading = true
+				s.keepTray.SetChecked(!on)
+				s.loading = false
+				return
+			}
+			if s.onKeepInTray != nil {
+				s.onKeepInTray(on)
 			}
 		}
 	})
