@@ -148,6 +148,11 @@ func run(dataDir string, demo bool) int {
 	}
 	cfg.DataDir = dataDir
 	unlock, err := data.Lock(dataDir) // one Localpost per data folder
+	if errors.Is(err, data.ErrLocked) && app.AskToShow(dataDir) == nil {
+		// The running one (perhaps hidden in the tray) shows its window.
+		fmt.Println("localpost: already running on this data folder; its window is shown")
+		return 0
+	}
 	if err != nil {
 		return fail(fyneApp, err)
 	}
@@ -189,6 +194,14 @@ func run(dataDir string, demo bool) int {
 	// Closing the window hides it to the system tray, publishing goes on;
 	// where the desktop shows no tray, closing quits.
 	tray = views.NewTray(ui, fyneApp, views.SystemTray())
+	// Starting Localpost again on this folder brings this window up.
+	if stopShow, err := app.ListenForShow(dataDir, func() {
+		fyne.Do(func() { ui.Window.Show(); ui.Window.RequestFocus() })
+	}); err == nil {
+		defer stopShow()
+	} else {
+		fmt.Fprintln(os.Stderr, "localpost:", err)
+	}
 	core.Start(ctx)
 	// A minute's refresh moves "today" past midnight and keeps the
 	// calendar true even if a change notice was missed.
