@@ -14,7 +14,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -181,16 +180,11 @@ func (p *Provider) postURL(id platforms.Identity, postID string) string {
 	return p.cfg.WebURL + "/" + user + "/status/" + postID
 }
 
-var urlRe = regexp.MustCompile(`https?://\S+`)
-
 // sameText compares a text as sent with one as X returns it: X escapes
-// &, < and > and replaces links with t.co links.
+// &, < and > and replaces links with t.co links, and appends a link to
+// attached media.
 func sameText(sent, got string) bool {
-	norm := func(s string) string {
-		s = urlRe.ReplaceAllString(html.UnescapeString(s), "<url>")
-		return strings.Join(strings.Fields(s), " ")
-	}
-	return norm(sent) == norm(got)
+	return platforms.SameText(sent, html.UnescapeString(got))
 }
 
 // findSent looks for a post whose creation was cut off before X answered:
