@@ -151,3 +151,50 @@ type Options struct {
 type HTTPDoer interface {
 	Do(*http.Request) (*http.Response, error)
 }
+
+// ErrAlreadyPublished is wrapped by CancelScheduled and Reschedule when the
+// network has already published the post it held: it can no longer be
+// taken back or moved there.
+var ErrAlreadyPublished = errors.New("the network has already published it")
+
+// Unscheduler is a Provider whose network can take back a post it holds
+// for its own scheduler (see Info.CanSchedule).
+type Unscheduler interface {
+	// CancelScheduled removes the post remoteID that the network holds for
+	// later, so it never goes out. A post the network no longer has counts
+	// as cancelled; one it has published returns an error wrapping
+	// ErrAlreadyPublished.
+	CancelScheduled(ctx context.Context, id Identity, t Token, remoteID string) error
+}
+
+// Rescheduler is a Provider whose network can move a post it holds to
+// another time.
+type Rescheduler interface {
+	// Reschedule moves the post remoteID to at. A post the network has
+	// published returns an error wrapping ErrAlreadyPublished.
+	Reschedule(ctx context.Context, id Identity, t Token, remoteID string, at time.Time) error
+}
+
+// ErrCannotCheck is wrapped by FindRecent when the network cannot tell
+// whether this post is there: it has no text to match, the login may not
+// list the account's posts, or more posts were made since than can be read.
+var ErrCannotCheck = errors.New("the network cannot tell whether this post is there")
+
+// Finder is a Provider (or the Mastodon client) that can look for a post
+// Localpost may have created before it stopped without recording the
+// answer. Mastodon, X, Facebook Pages, LinkedIn (organizations; members'
+// posts are listed only to approved partners) and Pinterest implement it.
+// Not the others: Facebook Groups have no API; Instagram, TikTok and
+// YouTube create a container, publish id or upload session first and save
+// it as progress, so a restart continues from that instead (Instagram
+// could list GET /{ig-user-id}/media; YouTube's search costs quota).
+type Finder interface {
+	// FindRecent looks among id's posts created since since for p, by its
+	// text as the network shows it (see SameText). Found: its id and
+	// address. Not found with a nil error is a sure answer: the network
+	// listed every post of id since then and none is p, so publishing p
+	// again makes no duplicate. An error wrapping ErrCannotCheck means the
+	// network cannot tell for this post; any other error is passing
+	// (offline, rate limited) and the look can be tried again.
+	FindRecent(ctx context.Context, id Identity, t Token, p Post, since time.Time) (res Result, found bool, err error)
+}

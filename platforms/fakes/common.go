@@ -312,6 +312,15 @@ func serveRecorded(next http.Handler, w http.ResponseWriter, r *http.Request, qu
 	return req, rec.hijacked
 }
 
+// ---- hooks ----
+
+// Hook is called by a fake (see SetHook) on the request's goroutine:
+// before the fake handles r (done false), and after it did its work
+// (stored the post, say) but before the answer leaves (done true; a large
+// answer may have started to leave). Tests use it to act at an exact point
+// of a call, such as killing the client's process.
+type Hook func(r *http.Request, done bool)
+
 // ---- FailNext / DropNext ----
 
 // failKnob is what FailNext and FailStep set: the next n calls answer

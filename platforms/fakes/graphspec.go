@@ -132,6 +132,10 @@ var graphCreateShapes = map[string][]string{
 	"Photo POST comments":       {"id"},
 	"AdVideo POST comments":     {"id"},
 	"IGMedia POST comments":     {"id"},
+	"PagePost POST ":            {"success"}, // Page Post reference, Updating: {success}
+	"PagePost DELETE ":          {"success"}, // Page Post reference, Deleting: {success}
+	"AdVideo POST ":             {"success"}, // Video reference, Updating: {success}
+	"AdVideo DELETE ":           {"success"}, // Video reference, Deleting: {success}
 }
 
 // Check checks one recorded request against the description: the path is

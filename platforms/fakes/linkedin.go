@@ -1096,11 +1096,22 @@ func (f *LinkedIn) findPosts(w http.ResponseWriter, r *http.Request) {
 		liError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.FINDER-author")
 		return
 	}
+	start, count := 0, 10 // start and count page the list (Rest.li paging)
+	if v, err := strconv.Atoi(q.Get("start")); err == nil && v >= 0 {
+		start = v
+	}
+	if v, err := strconv.Atoi(q.Get("count")); err == nil && v > 0 {
+		count = min(v, 100)
+	}
 	f.mu.Lock()
 	els := []any{}
+	total := 0
 	for i := len(f.posts) - 1; i >= 0; i-- {
 		p := f.posts[i]
 		if p.Author != author {
+			continue
+		}
+		if total++; total <= start || len(els) == count {
 			continue
 		}
 		els = append(els, map[string]any{
@@ -1111,7 +1122,7 @@ func (f *LinkedIn) findPosts(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	f.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"paging": map[string]any{"start": 0, "count": 10, "links": []any{}, "total": len(els)}, "elements": els})
+	writeJSON(w, http.StatusOK, map[string]any{"paging": map[string]any{"start": start, "count": count, "links": []any{}, "total": total}, "elements": els})
 }
 
 func (f *LinkedIn) createComment(w http.ResponseWriter, r *http.Request) {

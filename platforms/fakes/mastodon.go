@@ -55,6 +55,7 @@ type Mastodon struct {
 	media       map[string]*mMedia // by id
 	statuses    []Status
 	byKey       map[string]int // token + "\x00" + Idempotency-Key → index in statuses
+	sched       mSched         // statuses held for later (mastodon_schedule.go)
 	requests    []Request
 	maxChars    int
 	maxMedia    int
@@ -63,6 +64,7 @@ type Mastodon struct {
 	fail        failKnob // FailNext
 	dropN       int
 	avatarBytes []byte
+	hook        Hook // SetHook
 }
 
 type mApp struct {
@@ -178,8 +180,10 @@ func (f *Mastodon) SetMediaProcessing(polls int) {
 	f.processing = polls
 }
 
-// Statuses returns what was posted, in order.
+// Statuses returns what was posted, in order (scheduled statuses once
+// their time has come).
 func (f *Mastodon) Statuses() []Status {
+	f.runScheduler()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]Status, len(f.statuses))
@@ -224,6 +228,13 @@ func (f *Mastodon) DropNext(n int) {
 	f.dropN = n
 }
 
+// SetHook sets (nil: removes) the hook called around every request.
+func (f *Mastodon) SetHook(h Hook) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hook = h
+}
+
 func (f *Mastodon) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/apps", f.createApp)
@@ -239,6 +250,11 @@ func (f *Mastodon) routes() http.Handler {
 	mux.HandleFunc("PUT /api/v1/media/{id}", f.updateMedia)
 	mux.HandleFunc("POST /api/v1/statuses", f.createStatus)
 	mux.HandleFunc("GET /api/v1/statuses/{id}", f.getStatus)
+	mux.HandleFunc("GET /api/v1/scheduled_statuses", f.listScheduled)
+	mux.HandleFunc("GET /api/v1/scheduled_statuses/{id}", f.getScheduled)
+	mux.HandleFunc("PUT /api/v1/scheduled_statuses/{id}", f.updateScheduled)
+	mux.HandleFunc("DELETE /api/v1/scheduled_statuses/{id}", f.deleteScheduled)
+	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", f.accountStatuses)
 	mux.HandleFunc("GET /avatars/{file}", f.avatar)
 	mux.HandleFunc("GET /media/{file}", f.mediaFile)
 	mux.HandleFunc("GET /@demo/{id}", f.statusPage)
@@ -252,12 +268,22 @@ func (f *Mastodon) routes() http.Handler {
 
 func (f *Mastodon) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		hook := f.hook
+		f.mu.Unlock()
+		if hook != nil {
+			hook(r, false)
+		}
+		f.runScheduler() // what fell due since the last request is out now
 		body := keepBody(r, 64<<20)
 		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
 		f.mu.Unlock()
+		if hook != nil {
+			hook(r, true)
+		}
 	})
 }
 
@@ -1009,6 +1035,10 @@ func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("Idempotency-Key")
 	text := v.Get("status")
 	ids := v["media_ids"]
+	if v.Get("scheduled_at") != "" {
+		f.createScheduled(w, tok, key, text, ids, v.Get("scheduled_at"))
+		return
+	}
 
 	f.mu.Lock()
 	if key != "" {
@@ -1016,6 +1046,12 @@ func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 			body := f.statusJSONLocked(f.statuses[i])
 			f.mu.Unlock()
 			writeJSON(w, http.StatusOK, body)
+			return
+		}
+		if _, ok := f.sched.byKey[tok+"\x00"+key]; ok {
+			// The key scheduled a status: Mastodon finds no status by it.
+			f.mu.Unlock()
+			writeError(w, http.StatusNotFound, "Record not found")
 			return
 		}
 	}
@@ -1052,7 +1088,7 @@ func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	id := f.nextIDLocked()
 	s := Status{ID: id, Text: text, MediaIDs: slices.Clone(ids), IdempotencyKey: key, Token: tok,
-		URL: f.URL + "/@demo/" + id, CreatedAt: time.Now().UTC(), appName: app}
+		URL: f.URL + "/@demo/" + id, CreatedAt: f.nowLocked(), appName: app}
 	f.statuses = append(f.statuses, s)
 	if key != "" {
 		f.byKey[tok+"\x00"+key] = len(f.statuses) - 1

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/color"
 	"image/gif"
@@ -427,4 +428,77 @@ func TestApproveFollowsToTheApp(t *testing.T) {
 	if err := f.Approve("http://example.com/oauth/authorize"); err == nil {
 		t.Fatal("approved a foreign address")
 	}
+}
+
+// TestMastodonScheduledContract drives scheduling through the real client
+// (hold, read, list, move, cancel, publish at the time or at once, find
+// the status it became) and checks every request and answer against the
+// OpenAPI description.
+func TestMastodonScheduledContract(t *testing.T) {
+	f := fakes.NewMastodon()
+	defer f.Close()
+	f.AutoApprove = true
+	now := time.Now().UTC()
+	f.SetClock(func() time.Time { return now })
+	ctx := context.Background()
+	c, _ := mastodon.New(f.URL, nil)
+	_, token := connect(t, f, c)
+	acct, err := c.VerifyCredentials(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := now.Add(time.Hour).Truncate(time.Second)
+	hold := func(text string) string {
+		t.Helper()
+		res, err := c.Publish(ctx, token, platforms.Post{Text: text, IdempotencyKey: text,
+			Media: []platforms.Media{{Path: writeImage(t, "a.png"), Mime: "image/png", Alt: "a dot"}}, Options: platforms.Options{PublishAt: at}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.RemoteID
+	}
+	a, b, x := hold("first"), hold("second"), hold("third")
+	if _, err := c.Scheduled(ctx, token, a); err != nil {
+		t.Fatal(err)
+	}
+	if all, err := c.ScheduledStatuses(ctx, token); err != nil || len(all) != 3 {
+		t.Fatalf("list: %d, %v", len(all), err)
+	}
+	if _, err := c.Reschedule(ctx, token, a, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CancelScheduled(ctx, token, x); err != nil {
+		t.Fatal(err)
+	}
+	// b at once (a test's shortcut), a at its time.
+	if !f.PublishScheduled(b) || f.PublishScheduled(x) {
+		t.Fatal("PublishScheduled")
+	}
+	if st := f.Statuses(); len(st) != 1 || st[0].Text != "second" {
+		t.Fatalf("after publishing b: %+v", st)
+	}
+	now = now.Add(3 * time.Hour)
+	st := f.Statuses()
+	if len(st) != 2 || st[1].Text != "first" || !st[1].CreatedAt.Equal(at.Add(time.Hour)) || len(st[1].MediaIDs) != 1 || len(f.Scheduled()) != 0 {
+		t.Fatalf("after the time: %+v, held %+v", st, f.Scheduled())
+	}
+	if res, ok, err := c.FindPublished(ctx, token, acct.RemoteID, "first", at.Add(time.Hour)); err != nil || !ok || res.RemoteID != st[1].ID {
+		t.Fatalf("FindPublished: %+v %v %v", res, ok, err)
+	}
+	if _, err := c.Scheduled(ctx, token, a); !errors.Is(err, mastodon.ErrScheduledGone) {
+		t.Fatalf("published, still held: %v", err)
+	}
+
+	spec := loadSpec(t)
+	seen := map[string]bool{}
+	for _, r := range f.Requests() {
+		seen[r.Method+" "+spec.Match(r.Path)] = true
+	}
+	for _, want := range []string{"POST /api/v1/statuses", "GET /api/v1/scheduled_statuses", "GET /api/v1/scheduled_statuses/{id}",
+		"PUT /api/v1/scheduled_statuses/{id}", "DELETE /api/v1/scheduled_statuses/{id}", "GET /api/v1/accounts/{id}/statuses"} {
+		if !seen[want] {
+			t.Errorf("not exercised: %s", want)
+		}
+	}
+	checkAll(t, spec, f.Requests())
 }

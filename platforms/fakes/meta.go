@@ -54,6 +54,7 @@ type Meta struct {
 	quotaUsed  int
 	quotaTotal int
 	pageTokens map[string]string // page id + user token → page token
+	clock      func() time.Time  // SetClock
 }
 
 type metaObj struct {
@@ -81,6 +82,7 @@ type metaObj struct {
 	session   string
 	finished  bool
 	scheduled time.Time
+	deleted   bool // DELETE /{id}: kept only so NodeType still knows it
 }
 
 type metaCode struct {
@@ -168,6 +170,7 @@ func (f *Meta) Requests() []Request {
 func (f *Meta) Posts() []MetaPost {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.runSchedulerLocked()
 	var out []MetaPost
 	for _, o := range f.posts {
 		p := MetaPost{ID: o.id, Owner: o.owner, Text: o.text, Media: slices.Clone(o.media), Published: o.published,
@@ -678,9 +681,11 @@ func (f *Meta) graph(w http.ResponseWriter, r *http.Request) {
 		edge = segs[1]
 	}
 	f.mu.Lock()
+	f.runSchedulerLocked()
 	o := f.objs[id]
+	gone := o != nil && o.deleted
 	f.mu.Unlock()
-	if o == nil || len(segs) > 2 {
+	if o == nil || gone || len(segs) > 2 {
 		metaError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")
 		return
 	}
@@ -696,12 +701,18 @@ func (f *Meta) graph(w http.ResponseWriter, r *http.Request) {
 		f.accounts(c)
 	case "GET Page feed", "GET Page scheduled_posts":
 		f.pageFeed(c, o, edge == "scheduled_posts")
+	case "GET Page published_posts":
+		f.publishedPosts(c, o)
 	case "POST Page feed":
 		f.createFeed(c, o)
 	case "POST Page photos":
 		f.createPhoto(c, o)
 	case "POST Page videos":
 		f.video(c, o)
+	case "POST PagePost ", "POST AdVideo ":
+		f.reschedule(c, o)
+	case "DELETE PagePost ", "DELETE AdVideo ":
+		f.deletePost(c, o)
 	case "POST PagePost comments", "POST Photo comments", "POST AdVideo comments", "POST IGMedia comments":
 		f.comment(c, o)
 	case "GET IGUser content_publishing_limit":
@@ -918,7 +929,8 @@ func (f *Meta) schedule(c *metaCall) (published bool, at time.Time, ok bool) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	at = time.Unix(n, 0).UTC()
-	if err != nil || published || at.Before(time.Now().Add(10*time.Minute-time.Minute)) || at.After(time.Now().Add(30*24*time.Hour+time.Hour)) {
+	now := f.now()
+	if err != nil || published || at.Before(now.Add(10*time.Minute-time.Minute)) || at.After(now.Add(30*24*time.Hour+time.Hour)) {
 		metaError(c.w, http.StatusBadRequest, 100, 1363026, "(#100) The specified scheduled publish time is invalid.")
 		return false, time.Time{}, false
 	}

@@ -62,6 +62,7 @@ type X struct {
 	lifetime    time.Duration
 	maxChars    int
 	avatar      []byte
+	hook        Hook // SetHook
 }
 
 // XClientID and XRedirectURI are the developer app the fake knows from the
@@ -300,6 +301,13 @@ func (f *X) Requests() []Request {
 	return cloneRequests(f.requests)
 }
 
+// SetHook sets (nil: removes) the hook called around every request.
+func (f *X) SetHook(h Hook) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hook = h
+}
+
 func (f *X) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /i/oauth2/authorize", f.authorizePage)
@@ -323,12 +331,21 @@ func (f *X) routes() http.Handler {
 
 func (f *X) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		hook := f.hook
+		f.mu.Unlock()
+		if hook != nil {
+			hook(r, false)
+		}
 		body := keepBody(r, 64<<20)
 		req, _ := serveRecorded(next, w, r, redactQuery, redactJSON)
 		req.Body = recordBody(r.Header.Get("Content-Type"), body)
 		f.mu.Lock()
 		f.requests = append(f.requests, req)
 		f.mu.Unlock()
+		if hook != nil {
+			hook(r, true)
+		}
 	})
 }
 
@@ -703,12 +720,28 @@ func (f *X) timeline(w http.ResponseWriter, r *http.Request) {
 		}
 		since = t
 	}
+	skip := 0 // pagination_token: how many posts earlier pages held
+	if s := q.Get("pagination_token"); s != "" {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		n, err2 := strconv.Atoi(string(b))
+		if err != nil || err2 != nil || n < 0 {
+			xInvalid(w, "pagination_token", "Invalid 'pagination_token':'"+s+"'.")
+			return
+		}
+		skip = n
+	}
 	f.mu.Lock()
 	var data []any
-	for i := len(f.posts) - 1; i >= 0 && len(data) < limit; i-- {
+	seen, more := 0, false
+	for i := len(f.posts) - 1; i >= 0 && !more; i-- {
 		p := f.posts[i]
 		if p.AuthorID == XUserID && !p.CreatedAt.Before(since) {
-			data = append(data, map[string]any{"id": p.ID, "text": p.stored, "edit_history_tweet_ids": []string{p.ID}})
+			if seen++; seen <= skip {
+				continue
+			}
+			if more = len(data) == limit; !more {
+				data = append(data, map[string]any{"id": p.ID, "text": p.stored, "edit_history_tweet_ids": []string{p.ID}})
+			}
 		}
 	}
 	f.mu.Unlock()
@@ -718,6 +751,9 @@ func (f *X) timeline(w http.ResponseWriter, r *http.Request) {
 		out["data"] = data
 		meta["newest_id"] = data[0].(map[string]any)["id"]
 		meta["oldest_id"] = data[len(data)-1].(map[string]any)["id"]
+	}
+	if more {
+		meta["next_token"] = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(skip + limit)))
 	}
 	f.answer(w, XStepTimeline, http.StatusOK, out)
 }

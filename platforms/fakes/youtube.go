@@ -66,6 +66,7 @@ type YouTube struct {
 	dropN      int   // final PUTs that complete the upload, then cut the connection
 	dropAt     int64 // cut the connection once a session holds this many bytes (-1: off)
 	noThumbs   bool
+	clock      func() time.Time // SetClock
 }
 
 type ytCode struct {
@@ -182,10 +183,12 @@ func (f *YouTube) SetChannels(chs []YouTubeChannel) {
 	f.channels = slices.Clone(chs)
 }
 
-// Posts returns the videos uploaded completely, in order.
+// Posts returns the videos uploaded completely, in order (those held for
+// later public once their publishAt has come).
 func (f *YouTube) Posts() []YouTubeVideo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.runSchedulerLocked()
 	out := make([]YouTubeVideo, len(f.videos))
 	for i, v := range f.videos {
 		v.Tags = slices.Clone(v.Tags)
@@ -310,6 +313,9 @@ func (f *YouTube) routes() http.Handler {
 	mux.HandleFunc("POST /upload/youtube/v3/videos", f.videosInsert)
 	mux.HandleFunc("PUT /upload/youtube/v3/videos", f.uploadPut)
 	mux.HandleFunc("POST /upload/youtube/v3/thumbnails/set", f.thumbnailsSet)
+	mux.HandleFunc("GET /youtube/v3/videos", f.videosList)
+	mux.HandleFunc("PUT /youtube/v3/videos", f.videosUpdate)
+	mux.HandleFunc("DELETE /youtube/v3/videos", f.videosDelete)
 	mux.HandleFunc("GET /watch", f.watchPage)
 	mux.HandleFunc("GET /channel/{id}", f.channelPage)
 	mux.HandleFunc("GET /yt/{file}", f.image)

@@ -381,8 +381,17 @@ func (c *Client) VerifyCredentials(ctx context.Context, token string) (platforms
 // processing), then posts the status with an Idempotency-Key header, so
 // a repeat with the same key within the server's window (an hour on
 // Mastodon) returns the first status instead of posting again.
+//
+// With Options.PublishAt set the server holds the status until then
+// (scheduled_at) and the Result is the scheduled status: its id, no
+// address yet. The server refuses (422) a time less than MinScheduleLead
+// away by its own clock, and more than its limit of scheduled statuses.
 func (c *Client) Publish(ctx context.Context, token string, p platforms.Post) (platforms.Result, error) {
 	form := url.Values{"status": {p.Text}} // sent even when empty, as a media-only post
+	at := p.Options.PublishAt
+	if !at.IsZero() {
+		form.Set("scheduled_at", at.UTC().Format(time.RFC3339))
+	}
 
 	for _, m := range p.Media {
 		id, err := c.upload(ctx, token, m)
@@ -396,9 +405,10 @@ func (c *Client) Publish(ctx context.Context, token string, p platforms.Post) (p
 		hdr.Set("Idempotency-Key", p.IdempotencyKey)
 	}
 	var st struct {
-		ID  string `json:"id"`
-		URL string `json:"url"`
-		URI string `json:"uri"`
+		ID          string `json:"id"`
+		URL         string `json:"url"`
+		URI         string `json:"uri"`
+		ScheduledAt string `json:"scheduled_at"` // only in a ScheduledStatus
 	}
 	if err := c.call(ctx, http.MethodPost, "/api/v1/statuses", token, form, hdr, &st); err != nil {
 		return platforms.Result{}, err
@@ -409,11 +419,21 @@ func (c *Client) Publish(ctx context.Context, token string, p platforms.Post) (p
 		return platforms.Result{}, &platforms.Error{Kind: platforms.KindRetry, Status: 200,
 			Message: c.host() + " gave an answer without a status"}
 	}
+	if !at.IsZero() && st.ScheduledAt != "" {
+		return platforms.Result{RemoteID: st.ID}, nil
+	}
 	u := st.URL
 	if u == "" {
 		u = st.URI
 	}
-	return platforms.Result{RemoteID: st.ID, URL: u}, nil
+	res := platforms.Result{RemoteID: st.ID, URL: u}
+	if !at.IsZero() {
+		// A server without scheduling ignored scheduled_at: the status is
+		// out now. Returned with the Result, so it counts as published.
+		return res, &platforms.Error{Kind: platforms.KindFixPost,
+			Message: c.host() + " cannot hold posts for later and published this one at once"}
+	}
+	return res, nil
 }
 
 // Revoke revokes a token (POST /oauth/revoke); used when disconnecting.

@@ -30,14 +30,16 @@ const (
 )
 
 // The scopes asked for: upload videos (and set their thumbnails), read the
-// channel list.
+// channel list, and move or take back a video YouTube holds for later
+// (videos.update and videos.delete accept no narrower scope).
 const (
 	ScopeUpload   = "https://www.googleapis.com/auth/youtube.upload"
 	ScopeReadOnly = "https://www.googleapis.com/auth/youtube.readonly"
+	ScopeForceSSL = "https://www.googleapis.com/auth/youtube.force-ssl"
 )
 
 // Scopes asked for when connecting.
-var Scopes = []string{ScopeUpload, ScopeReadOnly}
+var Scopes = []string{ScopeUpload, ScopeReadOnly, ScopeForceSSL}
 
 // Text limits from the Videos resource reference
 // (developers.google.com/youtube/v3/docs/videos): title 100 characters,
@@ -122,7 +124,8 @@ func (p *Provider) Info() platforms.Info {
 		ConsoleURL:  "https://console.cloud.google.com/apis/credentials",
 		Guide: "In the Google Cloud console create a project, enable the YouTube Data API v3, " +
 			"configure the OAuth consent screen (add yourself as a test user while it is in Testing) " +
-			"with the scopes youtube.upload and youtube.readonly, then create an OAuth client ID of type " +
+			"with the scopes youtube.upload, youtube.readonly and youtube.force-ssl (to move or take back a video YouTube " +
+			"holds for later), then create an OAuth client ID of type " +
 			"\"Desktop app\" and paste its client ID and client secret here. No redirect address needs " +
 			"registering: desktop clients accept http://127.0.0.1 on any port.",
 		Gates: "Videos uploaded through the API by a project that has not passed Google's compliance audit " +

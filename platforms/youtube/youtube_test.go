@@ -94,7 +94,7 @@ func authURL(t *testing.T, p *youtube.Provider, creds platforms.AppCredentials, 
 	for k, want := range map[string]string{
 		"client_id": creds.ClientID, "redirect_uri": redirect, "response_type": "code", "access_type": "offline",
 		"prompt": "consent", "code_challenge_method": "S256", "state": "st4te",
-		"scope": youtube.ScopeUpload + " " + youtube.ScopeReadOnly,
+		"scope": youtube.ScopeUpload + " " + youtube.ScopeReadOnly + " " + youtube.ScopeForceSSL,
 	} {
 		if got := q.Get(k); got != want {
 			t.Errorf("authorize %s = %q, want %q", k, got, want)
@@ -250,7 +250,7 @@ func TestConnectRefreshAndRevoke(t *testing.T) {
 	if d := time.Until(tok.RefreshExpiry); d < 6*24*time.Hour || d > 7*24*time.Hour {
 		t.Errorf("refresh expiry in %v (Testing consent screen: 7 days)", d)
 	}
-	if len(tok.Scopes) != 2 {
+	if len(tok.Scopes) != 3 {
 		t.Errorf("scopes %v", tok.Scopes)
 	}
 	ctx := context.Background()
