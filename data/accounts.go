@@ -174,3 +174,12 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// SetTokenExpiry records when an account's renewed login expires, leaving
+// everything else about the account as it is.
+func (s *Store) SetTokenExpiry(ctx context.Context, id int64, expiry time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE accounts SET token_expiry = ? WHERE id = ?`, ms(expiry), id); err != nil {
+		return fmt.Errorf("account %d: %w", id, err)
+	}
+	return nil
+}

@@ -11,7 +11,8 @@ import (
 // shows: when the next post goes out, and how many wait for the user.
 type Outlook struct {
 	// Next is the planned time of the first post after now that still has
-	// a scheduled target; zero when there is none.
+	// a scheduled target (or one being handed to the network's scheduler);
+	// zero when there is none.
 	Next time.Time
 	// Waiting counts posts that need the user: a target missed or
 	// uncertain, or due on an account that needs reconnecting.
@@ -25,7 +26,7 @@ func (s *Store) Outlook(ctx context.Context, now time.Time) (Outlook, error) {
 	var o Outlook
 	err := s.r.QueryRowContext(ctx, `SELECT
 		(SELECT min(planned_at) FROM posts WHERE planned_at > ?
-			AND id IN (SELECT post_id FROM targets WHERE state = 'scheduled')),
+			AND id IN (SELECT post_id FROM targets WHERE state IN ('scheduled', 'publishing'))),
 		(SELECT count(DISTINCT post_id) FROM targets WHERE state IN ('missed', 'uncertain')
 			OR (state = 'scheduled'
 				AND account_id IN (SELECT id FROM accounts WHERE state = 'needs_reconnect')

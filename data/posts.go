@@ -165,11 +165,16 @@ func lockedTargets(ctx context.Context, q querier, postID int64, states ...Targe
 // their ids, idempotency keys, attempts and history where the account
 // stays, targets of accounts no longer listed are deleted, new ones are
 // added. Target states must be draft or scheduled, as in CreatePost.
+// Targets a network holds for its own scheduler keep their remote id; what
+// the network must be told is queued in the same transaction (native.go).
 func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 	if err := checkNewTargets(&p); err != nil {
 		return p, fmt.Errorf("post %d: %w", p.ID, err)
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := queueRemoteChanges(ctx, tx, p); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE posts SET text = ?, title = ?, planned_at = ?, zone = ?, snippet = ?, updated_at = ?
 			WHERE id = ?`, p.Text, p.Title, ms(p.PlannedAt), p.Zone, Snippet(p.Title, p.Text), now().UnixMilli(), p.ID)
 		if err != nil {
@@ -184,14 +189,6 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 		}
 		if n > 0 {
 			return fmt.Errorf("%w: %d of its targets are publishing or published; duplicate it to change it", ErrPostLocked, n)
-		}
-		var handed int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM targets WHERE post_id = ? AND state = 'scheduled' AND remote_id <> ''`,
-			p.ID).Scan(&handed); err != nil {
-			return err
-		}
-		if handed > 0 {
-			return fmt.Errorf("%w: it is already scheduled on the network itself; change it there, or delete it there and here", ErrPostLocked)
 		}
 
 		existing := map[int64]int64{} // account id → target id
@@ -246,7 +243,8 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 }
 
 // DeletePost deletes a post that is not publishing (else ErrPostLocked),
-// with its targets, their attempts and metrics. Media files stay.
+// with its targets, their attempts and metrics. Media files stay. A cancel
+// is queued for every target a network holds (native.go).
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		n, err := lockedTargets(ctx, tx, id, StatePublishing)
@@ -255,6 +253,9 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 		}
 		if n > 0 {
 			return fmt.Errorf("%w: it is being published right now; wait for the result", ErrPostLocked)
+		}
+		if err := queueRemoteCancels(ctx, tx, id); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
 		if err != nil {

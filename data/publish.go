@@ -275,10 +275,14 @@ func (s *Store) SetTargetState(ctx context.Context, id int64, st TargetState, ms
 		if st == StatePublished {
 			published = ms(now())
 		}
+		// Back to scheduled after failing or waiting for the user: a fresh
+		// round of tries (the attempts table keeps the history).
+		fresh := st == StateScheduled && (cur == StateFailed || cur == StateMissed || cur == StateUncertain)
 		if _, err := tx.ExecContext(ctx, `UPDATE targets SET state = ?,
 				last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,
-				next_attempt_at = ?, published_at = coalesce(published_at, ?)
-			WHERE id = ?`, st, msg, msg, ms(next), published, id); err != nil {
+				next_attempt_at = ?, published_at = coalesce(published_at, ?),
+				attempts = CASE WHEN ? THEN 0 ELSE attempts END
+			WHERE id = ?`, st, msg, msg, ms(next), published, fresh, id); err != nil {
 			return err
 		}
 		return refreshPost(ctx, tx, postID)

@@ -309,9 +309,14 @@ func TestHandOverToNetworkScheduler(t *testing.T) {
 	if err != nil || len(hd) != 1 || hd[0].RemoteURL != "https://fb/1" {
 		t.Fatalf("handed over at the time: %+v %v", hd, err)
 	}
+	// Saved unchanged, a handed-over post queues nothing for the network
+	// (native_test.go: what a change queues).
 	got, _ := s.Post(ctx, p.ID)
-	if _, err := s.UpdatePost(ctx, got); !errors.Is(err, ErrPostLocked) {
+	if _, err := s.UpdatePost(ctx, got); err != nil {
 		t.Fatalf("update of a handed-over post: %v", err)
+	}
+	if cs, err := s.PendingRemoteChanges(ctx, later, 0); err != nil || len(cs) != 0 {
+		t.Fatalf("unchanged post queued %+v, %v", cs, err)
 	}
 	at, _ := s.Attempts(ctx, tid)
 	if len(at) != 1 || at[0].Outcome != "handed_over" {

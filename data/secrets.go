@@ -49,21 +49,35 @@ func Keyring() Secrets { return osKeyring{} }
 
 type osKeyring struct{}
 
+// keyringMu serialises keyring calls: the accounts publish side by side,
+// and not every keyring backend (go-keyring's mock, some Secret Service
+// sessions) is safe for concurrent use. Taken inside the timed goroutine,
+// so a hung call makes the next ones time out rather than block.
+var keyringMu sync.Mutex
+
+func locked[T any](fn func() (T, error)) func() (T, error) {
+	return func() (T, error) {
+		keyringMu.Lock()
+		defer keyringMu.Unlock()
+		return fn()
+	}
+}
+
 func (osKeyring) Set(key, value string) error {
 	if goos == "windows" && len(value) > windowsSecretMax {
 		return fmt.Errorf("keyring %s: %w: %d bytes, and Windows Credential Manager holds at most 2560 bytes per entry",
 			key, ErrSecretTooBig, len(value))
 	}
-	_, err := withTimeout(key, func() (string, error) { return "", keyring.Set(KeyringService, key, value) })
+	_, err := withTimeout(key, locked(func() (string, error) { return "", keyring.Set(KeyringService, key, value) }))
 	return err
 }
 
 func (osKeyring) Get(key string) (string, error) {
-	return withTimeout(key, func() (string, error) { return keyring.Get(KeyringService, key) })
+	return withTimeout(key, locked(func() (string, error) { return keyring.Get(KeyringService, key) }))
 }
 
 func (osKeyring) Delete(key string) error {
-	_, err := withTimeout(key, func() (string, error) { return "", keyring.Delete(KeyringService, key) })
+	_, err := withTimeout(key, locked(func() (string, error) { return "", keyring.Delete(KeyringService, key) }))
 	return err
 }
 
