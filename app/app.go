@@ -64,10 +64,18 @@ type App struct {
 	limitsCache map[string]string
 	// paste is the login waiting for a pasted redirect address, if any.
 	paste *loopback
-	// busy holds the networks a publish is under way on (guarded by mu);
-	// inflight counts those publishes, for a clean stop.
-	busy     map[string]bool
-	inflight sync.WaitGroup
+	// busy holds the accounts a publish is under way on and running how
+	// many accounts of each network (see slotKey) publish, starts when the
+	// accounts' recent posts started (all guarded by mu; see pace.go);
+	// inflight counts the publishing goroutines, for a clean stop.
+	busy    map[int64]bool
+	running map[string]int
+	starts  map[int64][]time.Time
+	unpaced bool // tests and benchmarks: no per-account rate limits
+	// startedAt is when this run's publisher started (Start or
+	// PublishDue): only targets claimed before it can be a crash's.
+	startedAt time.Time
+	inflight  sync.WaitGroup
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that
@@ -94,7 +102,9 @@ func New(cfg Config) (*App, error) {
 		tick:           15 * time.Second,
 		wake:           make(chan struct{}, 1),
 		limitsCache:    map[string]string{},
-		busy:           map[string]bool{},
+		busy:           map[int64]bool{},
+		running:        map[string]int{},
+		starts:         map[int64][]time.Time{},
 	}
 	if a.http == nil {
 		a.http = NewHTTPClient()

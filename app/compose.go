@@ -258,6 +258,7 @@ func (a *App) save(ctx context.Context, p data.Post) (data.Post, error) {
 		return p, err
 	}
 	a.changed()
+	a.Wake() // a network holding the post is told by the publisher (native.go)
 	return p, nil
 }
 
@@ -345,12 +346,15 @@ func (a *App) DraftFromPost(p data.Post, loc *time.Location) Draft {
 	return d
 }
 
-// DeletePost deletes a post that is not being published.
+// DeletePost deletes a post that is not being published. A network
+// holding it for its own scheduler is asked to take it back as soon as it
+// can be reached (native.go); if it cannot, the user is told.
 func (a *App) DeletePost(ctx context.Context, id int64) error {
 	if err := a.Store.DeletePost(ctx, id); err != nil {
 		return err
 	}
 	a.changed()
+	a.Wake()
 	return nil
 }
 
@@ -430,7 +434,8 @@ func targetOptions(t data.Target) platforms.Options {
 }
 
 // HeldByNetworks names the networks already holding this post for their
-// own scheduler: deleting it in Localpost does not remove it there.
+// own scheduler: deleting or changing it in Localpost takes it back or
+// moves it there too, as soon as Localpost can reach them (native.go).
 func (a *App) HeldByNetworks(ctx context.Context, postID int64) ([]string, error) {
 	p, err := a.Store.Post(ctx, postID)
 	if err != nil {
@@ -438,18 +443,14 @@ func (a *App) HeldByNetworks(ctx context.Context, postID int64) ([]string, error
 	}
 	var names []string
 	for _, t := range p.Targets {
-		if t.State != data.StateScheduled || t.RemoteID == "" {
+		if t.State != data.StateScheduled && t.State != data.StateDraft || t.RemoteID == "" {
 			continue
 		}
 		acc, err := a.Store.Account(ctx, t.AccountID)
 		if err != nil {
 			continue
 		}
-		name := acc.Network
-		if pr, ok := a.providers[platforms.Network(acc.Network)]; ok {
-			name = pr.Info().Name
-		}
-		names = append(names, name)
+		names = append(names, a.networkName(acc.Network))
 	}
 	return names, nil
 }

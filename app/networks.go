@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -446,12 +447,29 @@ func identityOf(acc data.Account, cred credential) platforms.Identity {
 		URL: acc.URL, Token: cred.IdentityToken, Extra: x.Extra, Boards: x.Boards, NeedsPublic: x.NeedsPublic}
 }
 
+// renewals serialises the renewal of each account's login (by secret key):
+// X and TikTok rotate refresh tokens, so two renewals with the same one
+// (the account sync and the publisher, both at start) would spend it twice
+// and the second would look like a revoked login.
+var renewals sync.Map // string → *sync.Mutex
+
 // tokenFor returns a usable token for an account, refreshing it (and
 // saving the new one) when it expires within five minutes.
 func (a *App) tokenFor(ctx context.Context, p platforms.Provider, acc data.Account, cred credential) (platforms.Token, credential, error) {
 	tok := platforms.Token{Access: cred.AccessToken, Refresh: cred.RefreshToken, Expiry: cred.Expiry, RefreshExpiry: cred.RefreshExpiry}
 	if tok.Expiry.IsZero() || a.now().Add(5*time.Minute).Before(tok.Expiry) {
 		return tok, cred, nil
+	}
+	mu, _ := renewals.LoadOrStore(acc.SecretKey(), new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	// Another caller may have renewed it while this one waited.
+	if cur, err := a.credential(acc); err == nil && cur.AccessToken != cred.AccessToken {
+		cred = cur
+		tok = platforms.Token{Access: cred.AccessToken, Refresh: cred.RefreshToken, Expiry: cred.Expiry, RefreshExpiry: cred.RefreshExpiry}
+		if tok.Expiry.IsZero() || a.now().Add(5*time.Minute).Before(tok.Expiry) {
+			return tok, cred, nil
+		}
 	}
 	creds, err := a.appCredentials(platforms.Network(acc.Network))
 	if err != nil {
@@ -475,7 +493,8 @@ func (a *App) tokenFor(ctx context.Context, p platforms.Provider, acc data.Accou
 	if err := a.secrets.Set(acc.SecretKey(), string(b)); err != nil {
 		return nt, cred, &platforms.Error{Kind: platforms.KindRetry, Message: "could not save the renewed login in your keyring", Err: err}
 	}
-	acc.TokenExpiry = loginExpiry(nt)
-	_, _ = a.Store.SaveAccount(ctx, acc)
+	// Only the expiry: acc may be an old copy (the user may have changed
+	// the account meanwhile).
+	_ = a.Store.SetTokenExpiry(ctx, acc.ID, loginExpiry(nt))
 	return nt, cred, nil
 }

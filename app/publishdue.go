@@ -22,6 +22,7 @@ func (s DueSummary) String() string {
 // it to finish. It is for the OS scheduler (cron, systemd timers, launchd,
 // Task Scheduler) when the window is not open.
 func (a *App) PublishDue(ctx context.Context) (DueSummary, error) {
+	a.startedAt = a.now()
 	before, err := a.countStates(ctx)
 	if err != nil {
 		return DueSummary{}, err
@@ -29,6 +30,7 @@ func (a *App) PublishDue(ctx context.Context) (DueSummary, error) {
 	a.recoverInterrupted(ctx)
 	a.catchUp(ctx)
 	a.settleHandedOver(ctx)
+	a.syncNative(ctx)
 	a.handOverUpcoming(ctx)
 	// Each network publishes one post at a time; go round until nothing
 	// due is left that can start.

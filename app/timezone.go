@@ -40,8 +40,14 @@ func ResolveTime(day time.Time, clock string, loc *time.Location) (t time.Time, 
 	t = time.Date(y, mo, d, h, m, 0, 0, loc)
 	lt := t.In(loc)
 	if lt.Hour() != h || lt.Minute() != m || lt.Day() != d {
-		// Go normalises a time in a gap with the offset from before the
-		// transition, which is "forward by the gap".
+		// The time falls in a gap. Go reads it with the offset of one side
+		// of the transition or the other, depending on the zone (the one
+		// before it in Berlin, the one after it in New York, which lands an
+		// hour early); the offset from before it moves the time forward by
+		// the gap, always.
+		_, before := t.Add(-6 * time.Hour).Zone()
+		t = time.Date(y, mo, d, h, m, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second)
+		lt = t.In(loc)
 		note = fmt.Sprintf("%02d:%02d does not exist on %s in %s (the clocks move forward); the post is planned for %s instead.",
 			h, m, lt.Format("2 January 2006"), loc.String(), lt.Format("15:04 MST"))
 		return t.UTC(), note, nil
