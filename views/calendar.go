@@ -27,6 +27,7 @@ type calendarScreen struct {
 	monthLabel *widget.Label
 	status     *widget.Label
 	banner     *fyne.Container
+	problems   fyne.CanvasObject // set before build: the banner of changes the networks could not make
 	cells      [42]*dayCell
 	prev, next *widget.Button
 	todayBtn   *widget.Button
@@ -94,8 +95,13 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 		cells = append(cells, c)
 	}
 	s.layoutMonth(nil)
+	top := container.NewVBox(toolbar, s.banner)
+	if s.problems != nil {
+		top.Add(s.problems)
+	}
+	top.Add(container.NewGridWithColumns(7, heads...))
 	return container.NewBorder(
-		container.NewVBox(toolbar, s.banner, container.NewGridWithColumns(7, heads...)),
+		top,
 		nil, nil, nil,
 		container.New(layout.NewGridLayoutWithColumns(7), cells...))
 }

@@ -778,12 +778,12 @@ func (c *composerScreen) onDelete() {
 }
 
 // confirmDelete asks before deleting; a post a network already holds for
-// its own scheduler stays there, and the question says so.
+// its own scheduler is taken back there too, and the question says so.
 func (c *composerScreen) confirmDelete(id int64, held []string) {
 	msg := "The post and its plan are removed from Localpost."
 	if len(held) > 0 {
-		msg = "It is already scheduled on " + strings.Join(held, " and ") + ", which will still publish it: " +
-			"delete it there too. Here, the post and its plan are removed from Localpost."
+		msg = "It is already scheduled on " + strings.Join(held, " and ") + ": Localpost takes it back there too, " +
+			"as soon as it can reach the network, and tells you if it cannot. The post and its plan are removed from Localpost."
 	}
 	dialog.ShowConfirm("Delete this post?", msg, func(yes bool) {
 		if !yes {

@@ -66,6 +66,11 @@ type Core interface {
 	MarkPublished(ctx context.Context, postID int64) error
 	Attempts(ctx context.Context, postID int64) ([]data.Attempt, error)
 
+	// changes to posts a network holds in its own scheduler that could not
+	// be made there (still tried, or given up until dismissed)
+	RemoteProblems(ctx context.Context) ([]app.RemoteProblem, error)
+	DismissRemoteProblem(ctx context.Context, id int64) error
+
 	// settings
 	MissedGrace() time.Duration
 	SetMissedGrace(d time.Duration) error

@@ -102,6 +102,14 @@ type fakeCore struct {
 	trayOff     bool
 	keepSet     []bool
 	trayNoticed bool
+
+	// remote problems: RemoteProblems returns remote (or remoteErr);
+	// DismissRemoteProblem records its calls and, unless dismissErr,
+	// removes a problem that is not waiting (else data.ErrNotFound).
+	remote     []app.RemoteProblem
+	remoteErr  error
+	dismissed  []int64
+	dismissErr error
 }
 
 type reminderAdd struct {
@@ -478,6 +486,28 @@ func (f *fakeCore) Attempts(_ context.Context, id int64) ([]data.Attempt, error)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.attempts[id], nil
+}
+
+func (f *fakeCore) RemoteProblems(context.Context) ([]app.RemoteProblem, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.RemoteProblem(nil), f.remote...), f.remoteErr
+}
+
+func (f *fakeCore) DismissRemoteProblem(_ context.Context, id int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dismissed = append(f.dismissed, id)
+	if f.dismissErr != nil {
+		return f.dismissErr
+	}
+	for i, p := range f.remote {
+		if p.ID == id && !p.Waiting {
+			f.remote = append(f.remote[:i:i], f.remote[i+1:]...)
+			return nil
+		}
+	}
+	return data.ErrNotFound
 }
 
 func (f *fakeCore) MissedGrace() time.Duration { f.mu.Lock(); defer f.mu.Unlock(); return f.grace }

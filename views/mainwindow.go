@@ -23,6 +23,7 @@ type MainUI struct {
 	calendarTab, composeTab, accountsTab *container.TabItem
 	settingsTab                          *container.TabItem
 	calendar                             *calendarScreen
+	problems                             *problemsBanner
 	composer                             *composerScreen
 	accounts                             *accountsScreen
 	settings                             *settingsScreen
@@ -53,6 +54,7 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 		o(u.b)
 	}
 	u.calendar = newCalendarScreen(core, u.b, now)
+	u.problems = newProblemsBanner(core, u.b)
 	u.composer = newComposerScreen(core, u.b, now)
 	u.accounts = newAccountsScreen(core, u.b, now)
 	u.settings = newSettingsScreen(core, u.b)
@@ -60,6 +62,8 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.calendar.onOpenPost = u.onOpenPost
 	u.calendar.onNewPost = u.onNewPost
 	u.calendar.onAccounts = func() { u.tabs.Select(u.accountsTab) }
+	u.problems.onOpenPost = u.openPostByID
+	u.calendar.problems = u.problems.build()
 	u.composer.onDone = u.onPostDone
 	u.composer.onSaved = u.onDraftSaved
 	u.accounts.onChanged = u.Refresh
@@ -80,10 +84,12 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	return u
 }
 
-// Refresh reloads the calendar month and the accounts off the UI thread.
-// Call it on the Fyne thread (from elsewhere: fyne.Do(ui.Refresh)).
+// Refresh reloads the calendar month, the problems at the networks and
+// the accounts off the UI thread. Call it on the Fyne thread (from
+// elsewhere: fyne.Do(ui.Refresh)).
 func (u *MainUI) Refresh() {
 	u.calendar.reload()
+	u.problems.reload()
 	u.reloadAccounts()
 	u.settings.load()
 }

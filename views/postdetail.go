@@ -120,7 +120,7 @@ func (pd *postDetail) show() {
 			body.Add(reasonLabel("This post was due while Localpost was closed, and it is later now than you allow posts to go out unasked (see Settings). Post it now, or skip it."))
 		}
 	case data.StateUncertain:
-		body.Add(reasonLabel("Localpost was interrupted while publishing this post and cannot tell whether the network received it. Look at your profile: if it is there, choose \"It was published\"; if not, \"Retry now\"."))
+		body.Add(reasonLabel("Localpost was interrupted while publishing this post and cannot tell whether the network received it. Look at your profile: if it is there, choose \"It is there\"; if not, \"Publish again\"."))
 	case data.StatePublishing:
 		body.Add(reasonLabel("Publishing now…"))
 	}
@@ -162,11 +162,15 @@ func (pd *postDetail) show() {
 		buttons = append(buttons, ext(&widget.Button{Text: "Skip", Icon: theme.MediaSkipNextIcon(), OnTapped: pd.onSkip}))
 	}
 	if state == data.StateUncertain {
-		buttons = append(buttons, ext(&widget.Button{Text: "It was published", Icon: theme.ConfirmIcon(), OnTapped: pd.onMarkPublished}))
+		buttons = append(buttons, ext(&widget.Button{Text: "It is there", Icon: theme.ConfirmIcon(), OnTapped: pd.onMarkPublished}))
 	}
 	switch state {
 	case data.StateFailed, data.StateMissed, data.StateUncertain:
-		buttons = append(buttons, ext(&widget.Button{Text: "Retry now", Icon: theme.ViewRefreshIcon(),
+		retry := "Retry now"
+		if state == data.StateUncertain {
+			retry = "Publish again" // it may be there already: the user looked
+		}
+		buttons = append(buttons, ext(&widget.Button{Text: retry, Icon: theme.ViewRefreshIcon(),
 			Importance: widget.HighImportance, OnTapped: pd.onRetry}))
 	}
 	pd.dlg.SetButtons(buttons)

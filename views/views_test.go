@@ -200,8 +200,8 @@ func TestFailedPostOffersRetry(t *testing.T) {
 	if retry == nil {
 		t.Fatal("no Retry now button")
 	}
-	if overlayButton(t, u.Window, "It was published") != nil {
-		t.Error("a failed post offers \"It was published\"")
+	if overlayButton(t, u.Window, "It is there") != nil {
+		t.Error("a failed post offers \"It is there\"")
 	}
 	test.Tap(retry)
 	u.b.wait()
