@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Network names a social network. The value is stored in the database.
@@ -109,15 +111,71 @@ func (l Limits) countRunes(s string) int {
 	if l.WideWeight <= 0 {
 		return utf8.RuneCountInString(s)
 	}
+	// X counts the NFC form (a decomposed "é" is one character) and an
+	// emoji sequence (skin tone, ZWJ family, flag, keycap) as one emoji.
+	rs := []rune(norm.NFC.String(s))
 	n := 0
-	for _, r := range s {
-		if isLight(r) {
+	for i := 0; i < len(rs); i++ {
+		if end := emojiEnd(rs, i); end > i {
+			n += l.WideWeight
+			i = end - 1
+			continue
+		}
+		if isLight(rs[i]) {
 			n++
 		} else {
 			n += l.WideWeight
 		}
 	}
 	return n
+}
+
+// emojiEnd returns the end of the emoji sequence starting at rs[i], or i
+// when none starts there. It follows the shapes twitter-text counts as
+// one emoji: a pictograph with variation selectors, skin tones, tags and
+// ZWJ-joined pictographs; a pair of regional indicators (a flag); a
+// keycap (digit, # or *, optional U+FE0F, U+20E3).
+func emojiEnd(rs []rune, i int) int {
+	r := rs[i]
+	switch {
+	case isRegional(r):
+		if i+1 < len(rs) && isRegional(rs[i+1]) {
+			return i + 2
+		}
+		return i + 1
+	case r == '#' || r == '*' || (r >= '0' && r <= '9'):
+		j := i + 1
+		if j < len(rs) && rs[j] == 0xFE0F {
+			j++
+		}
+		if j < len(rs) && rs[j] == 0x20E3 {
+			return j + 1
+		}
+		return i
+	case !isPictograph(r):
+		return i
+	}
+	j := i + 1
+	for j < len(rs) {
+		switch c := rs[j]; {
+		case c == 0xFE0F || c == 0xFE0E || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F):
+			j++
+		case c == 0x200D && j+1 < len(rs) && isPictograph(rs[j+1]):
+			j += 2
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// isPictograph approximates Unicode's Extended_Pictographic: the emoji
+// blocks and the older symbol blocks that have emoji presentations.
+func isPictograph(r rune) bool {
+	return (r >= 0x1F000 && r <= 0x1FAFF) || (r >= 0x2600 && r <= 0x27BF) || (r >= 0x2300 && r <= 0x23FF) ||
+		(r >= 0x2B00 && r <= 0x2BFF) || (r >= 0x2190 && r <= 0x21FF) || r == 0x3030 || r == 0x303D || r == 0x3297 || r == 0x3299
 }
 
 // isLight reports the code points X counts as one (twitter-text's
@@ -136,6 +194,15 @@ func (l Limits) Validate(p Post) []Problem {
 		probs = append(probs, Problem{"text", "The post is empty: write something or attach an image."})
 	case l.MaxChars > 0 && n > l.MaxChars:
 		probs = append(probs, Problem{"text", fmt.Sprintf("%d characters, %d over this server's limit of %d.", n, n-l.MaxChars, l.MaxChars)})
+	}
+	for i, t := range p.Options.Thread {
+		field := fmt.Sprintf("thread[%d]", i)
+		switch n := l.CountChars(t); {
+		case n == 0:
+			probs = append(probs, Problem{field, fmt.Sprintf("Part %d of the thread is empty: write something or remove it.", i+2)})
+		case l.MaxChars > 0 && n > l.MaxChars:
+			probs = append(probs, Problem{field, fmt.Sprintf("Part %d of the thread: %d characters, %d over the limit of %d.", i+2, n, n-l.MaxChars, l.MaxChars)})
+		}
 	}
 	if l.MediaRequired && len(p.Media) == 0 {
 		probs = append(probs, Problem{"media", "This network needs at least one image or video."})

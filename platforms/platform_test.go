@@ -75,3 +75,75 @@ func TestValidateSizesByKind(t *testing.T) {
 		t.Fatalf("a video over the video limit: %v", p)
 	}
 }
+
+// TestCountCharsXDocsExamples checks the examples of X's "Counting
+// characters" page (docs.x.com/fundamentals/counting-characters): emoji
+// count 2 however many code points they take, CJK 2, every URL 23, the
+// NFC form is counted, and 280 is the limit.
+func TestCountCharsXDocsExamples(t *testing.T) {
+	x := Limits{MaxChars: 280, URLWeight: 23, WideWeight: 2}
+	cases := []struct {
+		name, text string
+		want       int
+	}{
+		{"single emoji U+1F47E", "👾", 2},
+		{"skin tone", "🙋🏽", 2},
+		{"ZWJ combination", "👨\u200d🎤", 2},
+		{"family: 4 emoji, 3 ZWJ", "👨\u200d👩\u200d👧\u200d👦", 2},
+		{"flag", "🇯🇵", 2},
+		{"keycap", "1\ufe0f\u20e3", 2},
+		{"emoji with variation selector", "❤\ufe0f", 2},
+		{"two emoji", "👾👾", 4},
+		{"CJK", "你好", 4},
+		{"Japanese", "こんにちは世界", 14},
+		{"Korean", "안녕", 4},
+		{"URL", "https://example.com", 23},
+		{"long URL", "https://example.com/very/long/path", 23},
+		{"URL in text", "Read https://example.com/very/long/path now", 5 + 23 + 4},
+		{"café composed", "caf\u00e9", 4},
+		{"café decomposed", "cafe\u0301", 4},
+		{"Latin-1 and punctuation, … outside the ranges", "naïve — “quoted” …", 17 + 2},
+		{"arrow outside the light ranges", "→", 2},
+	}
+	for _, c := range cases {
+		if got := x.CountChars(c.text); got != c.want {
+			t.Errorf("%s: CountChars(%q) = %d, want %d", c.name, c.text, got, c.want)
+		}
+	}
+	// The limit: 280 Latin characters fit, 140 CJK characters or emoji fit,
+	// one more does not.
+	for _, c := range []struct {
+		unit string
+		fit  int
+	}{{"a", 280}, {"字", 140}, {"👾", 140}, {"🙋🏽", 140}} {
+		if p := x.Validate(Post{Text: strings.Repeat(c.unit, c.fit)}); len(p) != 0 {
+			t.Errorf("%d × %q refused: %v", c.fit, c.unit, p)
+		}
+		if p := x.Validate(Post{Text: strings.Repeat(c.unit, c.fit+1)}); len(p) != 1 {
+			t.Errorf("%d × %q accepted", c.fit+1, c.unit)
+		}
+	}
+}
+
+// TestCountCharsMastodon: Mastodon counts code points, every URL as the
+// server's characters_reserved_per_url (23), and no wide weight.
+func TestCountCharsMastodon(t *testing.T) {
+	m := Limits{MaxChars: 500, URLWeight: 23}
+	for text, want := range map[string]int{
+		"日本語":                          3,
+		"👾":                            1,
+		"see https://example.com/long": 4 + 23,
+	} {
+		if got := m.CountChars(text); got != want {
+			t.Errorf("CountChars(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+func TestValidateThreadParts(t *testing.T) {
+	l := Limits{MaxChars: 10}
+	p := l.Validate(Post{Text: "head", Options: Options{Thread: []string{"fine", "", strings.Repeat("x", 11)}}})
+	if len(p) != 2 || p[0].Field != "thread[1]" || p[1].Field != "thread[2]" || !strings.Contains(p[1].Message, "1 over") {
+		t.Fatalf("problems = %v", p)
+	}
+}

@@ -100,6 +100,7 @@ type Status struct {
 	Text           string
 	MediaIDs       []string
 	IdempotencyKey string
+	InReplyTo      string // the status it answers (a thread), "" for none
 	Token          string // which token posted it (for tests; never logged)
 	URL            string
 	CreatedAt      time.Time
@@ -945,11 +946,15 @@ func (f *Mastodon) statusJSONLocked(s Status) map[string]any {
 			atts = append(atts, f.mediaJSON(m))
 		}
 	}
+	var replyTo, replyAccount any // null unless the status answers one (a thread)
+	if s.InReplyTo != "" {
+		replyTo, replyAccount = s.InReplyTo, "109000000000000001" // the one demo account
+	}
 	return map[string]any{
 		"id":                     s.ID,
 		"created_at":             s.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"in_reply_to_id":         nil,
-		"in_reply_to_account_id": nil,
+		"in_reply_to_id":         replyTo,
+		"in_reply_to_account_id": replyAccount,
 		"sensitive":              false,
 		"spoiler_text":           "",
 		"visibility":             "public",
@@ -1082,12 +1087,18 @@ func (f *Mastodon) createStatus(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	reply := v.Get("in_reply_to_id")
+	if _, ok := f.findStatusLocked(reply); reply != "" && !ok {
+		f.mu.Unlock()
+		writeError(w, http.StatusNotFound, "Record not found")
+		return
+	}
 	app := ""
 	if t := f.tokens[tok]; t != nil && f.apps[t.clientID] != nil {
 		app = f.apps[t.clientID].name
 	}
 	id := f.nextIDLocked()
-	s := Status{ID: id, Text: text, MediaIDs: slices.Clone(ids), IdempotencyKey: key, Token: tok,
+	s := Status{ID: id, Text: text, MediaIDs: slices.Clone(ids), IdempotencyKey: key, InReplyTo: reply, Token: tok,
 		URL: f.URL + "/@demo/" + id, CreatedAt: f.nowLocked(), appName: app}
 	f.statuses = append(f.statuses, s)
 	if key != "" {

@@ -378,7 +378,8 @@ func (c *Client) VerifyCredentials(ctx context.Context, token string) (platforms
 }
 
 // Publish uploads the media (POST /api/v2/media, waiting for async
-// processing), then posts the status with an Idempotency-Key header, so
+// processing), then posts the status with an Idempotency-Key header (and
+// the parts of Options.Thread as a chain of replies), so
 // a repeat with the same key within the server's window (an hour on
 // Mastodon) returns the first status instead of posting again.
 //
@@ -389,6 +390,11 @@ func (c *Client) VerifyCredentials(ctx context.Context, token string) (platforms
 func (c *Client) Publish(ctx context.Context, token string, p platforms.Post) (platforms.Result, error) {
 	form := url.Values{"status": {p.Text}} // sent even when empty, as a media-only post
 	at := p.Options.PublishAt
+	if !at.IsZero() && len(p.Options.Thread) > 0 {
+		// A held status has no id to answer until it is out.
+		return platforms.Result{}, &platforms.Error{Kind: platforms.KindFixPost,
+			Message: c.host() + " cannot hold a thread for later; Localpost has to publish it at the time"}
+	}
 	if !at.IsZero() {
 		form.Set("scheduled_at", at.UTC().Format(time.RFC3339))
 	}
@@ -433,7 +439,37 @@ func (c *Client) Publish(ctx context.Context, token string, p platforms.Post) (p
 		return res, &platforms.Error{Kind: platforms.KindFixPost,
 			Message: c.host() + " cannot hold posts for later and published this one at once"}
 	}
+	if err := c.postThread(ctx, token, st.ID, p); err != nil {
+		return platforms.Result{}, err
+	}
 	return res, nil
+}
+
+// postThread posts Options.Thread, each part answering the one before
+// (in_reply_to_id), after the first status parent. Each part has its own
+// idempotency key derived from the post's, so a retry after a part failed
+// gets the parts already posted back from the server instead of posting
+// them again (within the server's hour of remembering keys).
+func (c *Client) postThread(ctx context.Context, token, parent string, p platforms.Post) error {
+	for i, text := range p.Options.Thread {
+		form := url.Values{"status": {text}, "in_reply_to_id": {parent}}
+		hdr := http.Header{}
+		if p.IdempotencyKey != "" {
+			hdr.Set("Idempotency-Key", fmt.Sprintf("%s-thread-%d", p.IdempotencyKey, i+1))
+		}
+		var st struct {
+			ID string `json:"id"`
+		}
+		if err := c.call(ctx, http.MethodPost, "/api/v1/statuses", token, form, hdr, &st); err != nil {
+			return fmt.Errorf("part %d of the thread: %w", i+2, err)
+		}
+		if st.ID == "" {
+			return &platforms.Error{Kind: platforms.KindRetry, Status: 200,
+				Message: fmt.Sprintf("%s gave an answer without a status for part %d of the thread", c.host(), i+2)}
+		}
+		parent = st.ID
+	}
+	return nil
 }
 
 // Revoke revokes a token (POST /oauth/revoke); used when disconnecting.

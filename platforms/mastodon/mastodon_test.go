@@ -479,3 +479,74 @@ func TestRevoke(t *testing.T) {
 		t.Fatalf("bad client: %v", err)
 	}
 }
+
+// TestPublishThread: the thread's parts go out as a chain of replies, each
+// answering the one before; a part refused mid-way fails the publish, and
+// the retry with the same key gets the statuses already posted back from
+// the server instead of posting them twice.
+func TestPublishThread(t *testing.T) {
+	ctx := context.Background()
+	f, c := newFake(t)
+	_, tok := connect(t, c)
+
+	// The second part is refused once (503): the head and the first part
+	// are out, the publish fails as a temporary error.
+	posts := 0
+	f.SetHook(func(r *http.Request, done bool) {
+		if done && r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses" {
+			if posts++; posts == 2 {
+				f.FailNext(1, http.StatusServiceUnavailable, 0)
+			}
+		}
+	})
+	p := platforms.Post{Text: "1/3 head", IdempotencyKey: "key-1",
+		Options: platforms.Options{Thread: []string{"2/3 middle", "3/3 end"}}}
+	_, err := c.Publish(ctx, tok, p)
+	wantKind(t, err, platforms.KindRetry)
+	if !strings.Contains(err.Error(), "part 3 of the thread") {
+		t.Errorf("error does not say which part: %v", err)
+	}
+	if got := len(f.Statuses()); got != 2 {
+		t.Fatalf("%d statuses after the refused part, want 2", got)
+	}
+	f.SetHook(nil)
+
+	res, err := c.Publish(ctx, tok, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := f.Statuses()
+	if len(st) != 3 {
+		t.Fatalf("%d statuses after the retry, want 3 (no part twice)", len(st))
+	}
+	wantText := []string{"1/3 head", "2/3 middle", "3/3 end"}
+	for i, s := range st {
+		if s.Text != wantText[i] {
+			t.Errorf("status %d = %q, want %q", i, s.Text, wantText[i])
+		}
+		want := ""
+		if i > 0 {
+			want = st[i-1].ID
+		}
+		if s.InReplyTo != want {
+			t.Errorf("status %d answers %q, want %q", i, s.InReplyTo, want)
+		}
+	}
+	if res.RemoteID != st[0].ID {
+		t.Errorf("result %q, want the head %q", res.RemoteID, st[0].ID)
+	}
+	checkSpec(t, f)
+}
+
+// A thread cannot be held by the server for later: the replies need the
+// published head's id. Publish refuses before posting anything.
+func TestPublishThreadNotHeld(t *testing.T) {
+	f, c := newFake(t)
+	_, tok := connect(t, c)
+	p := platforms.Post{Text: "head", Options: platforms.Options{Thread: []string{"tail"}, PublishAt: time.Now().Add(time.Hour)}}
+	_, err := c.Publish(context.Background(), tok, p)
+	wantKind(t, err, platforms.KindFixPost)
+	if n := len(f.Statuses()); n != 0 {
+		t.Fatalf("%d statuses posted", n)
+	}
+}
