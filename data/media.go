@@ -118,6 +118,11 @@ func (s *Store) AddMedia(ctx context.Context, src string) (Media, error) {
 			m.SHA256, m.File, m.Mime, m.Size, m.Width, m.Height, now().UnixMilli()); err != nil {
 			return err
 		}
+		// The library shows the name the content was first added under.
+		if _, err := tx.ExecContext(ctx, `UPDATE media SET name = ? WHERE sha256 = ? AND name = ''`,
+			filepath.Base(src), m.SHA256); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media m WHERE sha256 = ?`, m.SHA256).
 			Scan(&m.ID, &m.SHA256, &m.File, &m.Mime, &m.Size, &m.Width, &m.Height)
 	})

@@ -82,6 +82,9 @@ func (s *Store) CreatePost(ctx context.Context, p Post) (Post, error) {
 		if err := writePostMedia(ctx, tx, id, p.Media); err != nil {
 			return err
 		}
+		if err := writePostLabels(ctx, tx, id, p.Labels); err != nil {
+			return err
+		}
 		return refreshPost(ctx, tx, id)
 	})
 	if err != nil {
@@ -234,6 +237,9 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 		if err := writePostMedia(ctx, tx, p.ID, p.Media); err != nil {
 			return err
 		}
+		if err := writePostLabels(ctx, tx, p.ID, p.Labels); err != nil {
+			return err
+		}
 		return refreshPost(ctx, tx, p.ID)
 	})
 	if err != nil {
@@ -298,6 +304,9 @@ func loadPost(ctx context.Context, q querier, id int64) (Post, error) {
 		return p, err
 	}
 	if p.Media, err = postMedia(ctx, q, id); err != nil {
+		return p, err
+	}
+	if p.Labels, err = postLabelNames(ctx, q, id); err != nil {
 		return p, err
 	}
 	return p, nil

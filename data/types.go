@@ -77,7 +77,8 @@ type Post struct {
 	Zone      string    // IANA zone the user planned it in, e.g. "Europe/Berlin"
 	State     PostState // derived from the targets on every write
 	Targets   []Target
-	Media     []Media // in order
+	Media     []Media  // in order
+	Labels    []string // label names in order; written with the post (see CleanLabels)
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -132,6 +133,7 @@ type CalendarEntry struct {
 	State     PostState
 	Snippet   string // the title, else the start of the text, one line (see data.Snippet)
 	Networks  string // comma separated networks of the targets
+	SeriesID  int64  // the repeating series it belongs to; 0 for a post on its own
 }
 
 // DueTarget is a target the publisher may work on, with what it needs.
