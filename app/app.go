@@ -76,6 +76,8 @@ type App struct {
 	// PublishDue): only targets claimed before it can be a crash's.
 	startedAt time.Time
 	inflight  sync.WaitGroup
+
+	trash trashBin // deleted posts that can still be brought back (library.go)
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that

@@ -38,6 +38,8 @@ type Draft struct {
 	// Variants tailor the post per account (by account ID): its own text
 	// ("" = the common text) and the network's options.
 	Variants map[int64]Variant
+	// Labels are the post's label names, in order (see data.CleanLabels).
+	Labels []string
 }
 
 // Variant is the post as one account publishes it.
@@ -229,7 +231,7 @@ func toPost(d Draft, at time.Time, st data.TargetState) data.Post {
 	if d.Zone != nil {
 		zone = d.Zone.String()
 	}
-	p := data.Post{ID: d.PostID, Text: d.Text, Title: d.Title, PlannedAt: at, Zone: zone}
+	p := data.Post{ID: d.PostID, Text: d.Text, Title: d.Title, PlannedAt: at, Zone: zone, Labels: d.Labels}
 	for _, id := range d.AccountIDs {
 		t := data.Target{AccountID: id, State: st}
 		if v, ok := d.Variants[id]; ok {
@@ -324,7 +326,7 @@ func (a *App) DraftFromPost(p data.Post, loc *time.Location) Draft {
 			loc = l
 		}
 	}
-	d := Draft{PostID: p.ID, Text: p.Text, Title: p.Title, Zone: loc}
+	d := Draft{PostID: p.ID, Text: p.Text, Title: p.Title, Zone: loc, Labels: p.Labels}
 	if !p.PlannedAt.IsZero() {
 		lt := p.PlannedAt.In(loc)
 		d.Day = time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
@@ -348,14 +350,11 @@ func (a *App) DraftFromPost(p data.Post, loc *time.Location) Draft {
 
 // DeletePost deletes a post that is not being published. A network
 // holding it for its own scheduler is asked to take it back as soon as it
-// can be reached (native.go); if it cannot, the user is told.
+// can be reached (native.go); if it cannot, the user is told. Other posts
+// can be brought back for a while with UndoDelete (reuse.go).
 func (a *App) DeletePost(ctx context.Context, id int64) error {
-	if err := a.Store.DeletePost(ctx, id); err != nil {
-		return err
-	}
-	a.changed()
-	a.Wake()
-	return nil
+	_, err := a.DeleteWithUndo(ctx, id)
+	return err
 }
 
 // setTargets moves the post's targets that are in one of from to st.

@@ -496,6 +496,9 @@ func (a *App) handOverUpcoming(ctx context.Context) {
 			return
 		}
 		lead := mastodonLead
+		if dt.Account.Network == string(platforms.Mastodon) && len(targetOptions(dt.Target).Thread) > 0 {
+			continue // the replies need the head's id: published from here at the time
+		}
 		if dt.Account.Network != string(platforms.Mastodon) {
 			p, ok := a.providers[platforms.Network(dt.Account.Network)]
 			if !ok || !p.Info().CanSchedule || p.Info().ReminderOnly {
