@@ -39,6 +39,7 @@ type accountsScreen struct {
 	connect    *connectDialog    // the open connect dialog, if any
 	chooser    *identityChooser  // the open identity chooser, if any
 	group      *groupDialog      // the open add-a-group dialog, if any
+	slots      *slotsDialog      // the open posting-times dialog, if any (queue.go)
 	networks   []app.NetworkInfo
 
 	onChanged func()                // an account was connected or removed
@@ -166,6 +167,7 @@ func (s *accountsScreen) row(a data.Account) fyne.CanvasObject {
 		actions.Add(ext(&widget.Button{Text: "Reconnect", Icon: theme.LoginIcon(), Importance: widget.HighImportance,
 			OnTapped: func() { s.onReconnect(a) }}))
 	}
+	actions.Add(ext(&widget.Button{Text: "Posting times…", Icon: theme.HistoryIcon(), OnTapped: func() { s.onPostingTimes(a) }}))
 	actions.Add(ext(&widget.Button{Text: "Disconnect", Icon: theme.LogoutIcon(), OnTapped: func() { s.onDisconnect(a) }}))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.CornerRadius = 8

@@ -14,23 +14,50 @@ import (
 	"localpost/data"
 )
 
-// calendarScreen is the month view: weeks start on Monday, today is marked
-// in the theme's primary colour, each day lists its posts.
+// calendarView is one of the calendar's ways to show the posts.
+type calendarView int
+
+const (
+	viewMonth calendarView = iota
+	viewWeek
+	viewDay
+	viewList
+)
+
+var viewNames = [...]string{viewMonth: "Month", viewWeek: "Week", viewDay: "Day", viewList: "List"}
+
+// calendarScreen is the calendar: a month grid (weeks start on Monday), a
+// week or a day of hours, or a list of a month's posts, switched in the
+// toolbar; all share the shown day, the filters and the user's zone, and
+// mark today in the theme's primary colour.
 type calendarScreen struct {
 	core Core
 	b    *bridge
 	now  func() time.Time
 
-	month time.Time // midnight on the first of the month shown, in the user's zone
-	gen   int       // drops month loads that finished after a newer one started
+	view   calendarView
+	day    time.Time           // midnight of the day shown or in view, in the user's zone
+	month  time.Time           // midnight on the first of day's month
+	filter data.CalendarFilter // what the filter bar asks for
+	gen    int                 // drops loads that finished after a newer one started
 
-	monthLabel *widget.Label
+	monthLabel *widget.Label // the period shown: a month, a week or a day
 	status     *widget.Label
 	banner     *fyne.Container
 	problems   fyne.CanvasObject // set before build: the banner of changes the networks could not make
 	cells      [42]*dayCell
 	prev, next *widget.Button
 	todayBtn   *widget.Button
+	viewBtns   [len(viewNames)]*widget.Button
+	zone       *widget.Label     // the user's time zone
+	jump       *widget.DateEntry // "jump to date"
+	filters    *filterBar
+	body       *fyne.Container // the current view's object
+
+	monthObj fyne.CanvasObject
+	week     *timeGrid // built when first shown, as are the two below
+	dayGrid  *timeGrid
+	list     *listView
 
 	onOpenPost func(e data.CalendarEntry)
 	onNewPost  func(day time.Time)
@@ -39,13 +66,21 @@ type calendarScreen struct {
 
 func newCalendarScreen(core Core, b *bridge, now func() time.Time) *calendarScreen {
 	s := &calendarScreen{core: core, b: b, now: now}
-	t := now().In(core.Location())
-	s.month = firstOfMonth(t)
+	s.setDay(now())
 	return s
 }
 
 func firstOfMonth(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+}
+
+func midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
+
+// mondayOf is midnight on the Monday of t's week.
+func mondayOf(t time.Time) time.Time {
+	return midnight(t).AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
 }
 
 func (s *calendarScreen) build() fyne.CanvasObject {
@@ -60,9 +95,30 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 				s.onNewPost(s.defaultNewDay())
 			}
 		}})
+	switcher := container.NewHBox()
+	for v := range s.viewBtns {
+		s.viewBtns[v] = ext(&widget.Button{Text: viewNames[v], OnTapped: func() { s.setView(calendarView(v)) }})
+		switcher.Add(s.viewBtns[v])
+	}
 	toolbar := container.NewBorder(nil, nil,
 		container.NewHBox(s.todayBtn, s.prev, s.next, s.monthLabel),
-		newBtn, s.status)
+		container.NewHBox(switcher, newBtn), s.status)
+
+	s.zone = ext(&widget.Label{Truncation: fyne.TextTruncateEllipsis, Alignment: fyne.TextAlignTrailing})
+	s.jump = widget.NewDateEntry()
+	s.jump.PlaceHolder = "Jump to date"
+	s.jump.OnChanged = func(d *time.Time) {
+		if d != nil {
+			s.jumpTo(*d)
+		}
+	}
+	s.filters = newFilterBar()
+	s.filters.onChanged = func(f data.CalendarFilter) {
+		s.filter = f
+		s.reload()
+	}
+	jumpBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(170, s.jump.MinSize().Height)), s.jump)
+	toolbar2 := container.NewBorder(nil, nil, s.filters.obj, jumpBox, s.zone)
 
 	bannerText := widget.NewLabel("No accounts yet — connect one to start posting.")
 	s.banner = container.NewHBox(widget.NewIcon(theme.InfoIcon()), bannerText,
@@ -85,87 +141,271 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 				s.onNewPost(day)
 			}
 		}
-		c.onOpen = func(e data.CalendarEntry) {
-			if s.onOpenPost != nil {
-				s.onOpenPost(e)
-			}
-		}
+		c.onOpen = s.openPost
 		c.onMore = s.onMore
 		s.cells[i] = c
 		cells = append(cells, c)
 	}
-	s.layoutMonth(nil)
-	top := container.NewVBox(toolbar, s.banner)
+	s.monthObj = container.NewBorder(container.NewGridWithColumns(7, heads...), nil, nil, nil,
+		container.New(layout.NewGridLayoutWithColumns(7), cells...))
+	s.body = container.NewStack(s.monthObj)
+	s.showZone()
+	s.showView()
+	top := container.NewVBox(toolbar, toolbar2, s.banner)
 	if s.problems != nil {
 		top.Add(s.problems)
 	}
-	top.Add(container.NewGridWithColumns(7, heads...))
-	return container.NewBorder(
-		top,
-		nil, nil, nil,
-		container.New(layout.NewGridLayoutWithColumns(7), cells...))
+	return container.NewBorder(top, nil, nil, nil, s.body)
+}
+
+func (s *calendarScreen) openPost(e data.CalendarEntry) {
+	if s.onOpenPost != nil {
+		s.onOpenPost(e)
+	}
+}
+
+func (s *calendarScreen) newPost(at time.Time) {
+	if s.onNewPost != nil {
+		s.onNewPost(at)
+	}
+}
+
+// setView switches to view v and loads it.
+func (s *calendarScreen) setView(v calendarView) {
+	if v == s.view {
+		return
+	}
+	s.view = v
+	s.showView()
+	s.reload()
+}
+
+// showView puts the current view on screen, empty until reload, and marks
+// its button.
+func (s *calendarScreen) showView() {
+	var obj fyne.CanvasObject
+	fresh := false
+	switch s.view {
+	case viewMonth:
+		obj = s.monthObj
+	case viewWeek:
+		if s.week == nil {
+			s.week, fresh = s.newTimeGrid(7), true
+		}
+		obj = s.week.obj
+	case viewDay:
+		if s.dayGrid == nil {
+			s.dayGrid, fresh = s.newTimeGrid(1), true
+		}
+		obj = s.dayGrid.obj
+	case viewList:
+		if s.list == nil {
+			s.list = newListView(s.core, s.b, s.now)
+			s.list.onOpen = s.openPost
+		}
+		obj = s.list.obj
+	}
+	for v, btn := range s.viewBtns {
+		btn.Importance = widget.LowImportance
+		if calendarView(v) == s.view {
+			btn.Importance = widget.MediumImportance
+		}
+		btn.Refresh()
+	}
+	s.body.Objects = []fyne.CanvasObject{obj}
+	s.body.Refresh()
+	s.layoutView(nil)
+	if fresh {
+		s.timeGrid().scrollToHour(firstShownHour)
+	}
+}
+
+func (s *calendarScreen) newTimeGrid(days int) *timeGrid {
+	g := newTimeGrid(days)
+	g.onNew = s.newPost
+	g.onOpen = s.openPost
+	g.onMore = s.onMore
+	return g
+}
+
+// timeGrid is the week's or the day's grid, whichever is shown; nil in
+// the month and list views.
+func (s *calendarScreen) timeGrid() *timeGrid {
+	switch s.view {
+	case viewWeek:
+		return s.week
+	case viewDay:
+		return s.dayGrid
+	}
+	return nil
+}
+
+// period is the time the current view shows, [from, to).
+func (s *calendarScreen) period() (from, to time.Time) {
+	switch s.view {
+	case viewWeek:
+		from = mondayOf(s.day)
+		return from, from.AddDate(0, 0, 7)
+	case viewDay:
+		return s.day, s.day.AddDate(0, 0, 1)
+	}
+	return s.month, s.month.AddDate(0, 1, 0)
+}
+
+// title names the period shown: "July 2026", "13 – 19 July 2026",
+// "Wednesday 15 July 2026".
+func (s *calendarScreen) title() string {
+	switch s.view {
+	case viewWeek:
+		from, to := s.period()
+		last := to.AddDate(0, 0, -1)
+		switch {
+		case from.Year() != last.Year():
+			return from.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006")
+		case from.Month() != last.Month():
+			return from.Format("2 January") + " – " + last.Format("2 January 2006")
+		}
+		return from.Format("2") + " – " + last.Format("2 January 2006")
+	case viewDay:
+		return s.day.Format("Monday 2 January 2006")
+	}
+	return s.month.Format("January 2006")
 }
 
 // defaultNewDay is the day a "New post" from the toolbar starts on: today
-// when the shown month is the current one, else the first of the month.
+// when it is in the shown period, else the period's first day (the shown
+// day in the day view).
 func (s *calendarScreen) defaultNewDay() time.Time {
 	today := s.now().In(s.core.Location())
-	if today.Year() == s.month.Year() && today.Month() == s.month.Month() {
+	from, to := s.period()
+	if !today.Before(from) && today.Before(to) {
 		return today
 	}
-	return s.month
+	return from
 }
 
-func (s *calendarScreen) onPrevious() { s.showMonth(s.month.AddDate(0, -1, 0)) }
-func (s *calendarScreen) onNext()     { s.showMonth(s.month.AddDate(0, 1, 0)) }
+func (s *calendarScreen) onPrevious() { s.step(-1) }
+func (s *calendarScreen) onNext()     { s.step(1) }
 func (s *calendarScreen) onToday()    { s.showMonth(s.now()) }
 
-// showMonth switches to the month containing t and loads it.
+// step moves n periods (months, weeks or days) on.
+func (s *calendarScreen) step(n int) {
+	switch s.view {
+	case viewWeek:
+		s.showMonth(s.day.AddDate(0, 0, 7*n))
+	case viewDay:
+		s.showMonth(s.day.AddDate(0, 0, n))
+	default:
+		s.showMonth(s.month.AddDate(0, n, 0))
+	}
+}
+
+// jumpTo shows the calendar date of d (as picked, whatever its zone) in the
+// current view; the list scrolls to its first post.
+func (s *calendarScreen) jumpTo(d time.Time) {
+	s.showMonth(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.core.Location()))
+}
+
+// showMonth shows the period containing t in the current view and loads it.
 func (s *calendarScreen) showMonth(t time.Time) {
 	s.setMonth(t)
 	s.reload()
 }
 
-// setMonth switches to the month containing t without loading it.
+// setMonth moves the view to the period containing t without loading it.
 func (s *calendarScreen) setMonth(t time.Time) {
-	s.month = firstOfMonth(t.In(s.core.Location()))
-	s.layoutMonth(nil)
+	s.setDay(t)
+	s.layoutView(nil)
 }
 
-// zoneChanged keeps the shown month when the user's zone changes.
+func (s *calendarScreen) setDay(t time.Time) {
+	s.day = midnight(t.In(s.core.Location()))
+	s.month = firstOfMonth(s.day)
+}
+
+// zoneChanged keeps the shown day when the user's zone changes.
 func (s *calendarScreen) zoneChanged() {
-	s.month = time.Date(s.month.Year(), s.month.Month(), 1, 0, 0, 0, 0, s.core.Location())
-	s.layoutMonth(nil)
+	loc := s.core.Location()
+	s.day = time.Date(s.day.Year(), s.day.Month(), s.day.Day(), 0, 0, 0, 0, loc)
+	s.month = firstOfMonth(s.day)
+	s.showZone()
+	if s.list != nil {
+		s.list.clear()
+	}
+	s.layoutView(nil)
 }
 
-// reload fetches the shown month's posts off the UI thread.
+// showZone names the user's zone in the toolbar.
+func (s *calendarScreen) showZone() {
+	s.zone.SetText("Time zone: " + zoneName(s.core.Location()))
+}
+
+// reload fetches the shown period's posts off the UI thread.
 func (s *calendarScreen) reload() {
 	s.gen++
-	gen, month, loc := s.gen, s.month, s.core.Location()
+	gen, view, f := s.gen, s.view, s.filter
+	from, to := s.period()
+	failed := func(err error) {
+		s.setStatus("Could not load "+map[calendarView]string{viewMonth: "this month", viewWeek: "this week",
+			viewDay: "this day", viewList: "these posts"}[view]+": "+err.Error(), true)
+	}
+	done := func() {
+		if s.status.Importance == widget.DangerImportance {
+			s.setStatus("", false) // the load error is over
+		}
+	}
+	if view == viewList {
+		s.list.load(from, to, s.day, f, s.core.Location(), func(err error) {
+			if gen != s.gen {
+				return
+			}
+			if err != nil {
+				failed(err)
+				return
+			}
+			done()
+		})
+		return
+	}
 	s.b.run(func() func() {
 		ctx, cancel := s.b.ctx()
 		defer cancel()
-		entries, err := s.core.Month(ctx, month.Year(), month.Month(), loc)
+		entries, err := s.core.Calendar(ctx, from, to, f)
 		return func() {
 			if gen != s.gen {
 				return
 			}
 			if err != nil {
-				s.setStatus("Could not load this month: "+err.Error(), true)
+				failed(err)
 				return
 			}
-			if s.status.Importance == widget.DangerImportance {
-				s.setStatus("", false) // the load error is over
-			}
-			s.layoutMonth(entries)
+			done()
+			s.layoutView(entries)
 		}
 	})
 }
 
-// setAccounts shows the "connect an account" banner when there are none.
+// layoutView shows entries in the current view, and its title.
+func (s *calendarScreen) layoutView(entries []data.CalendarEntry) {
+	s.monthLabel.SetText(s.title())
+	loc := s.day.Location()
+	today := s.now().In(loc).Format(time.DateOnly)
+	switch s.view {
+	case viewMonth:
+		s.layoutMonth(entries)
+	case viewWeek:
+		s.week.set(mondayOf(s.day), today, entries, loc)
+	case viewDay:
+		s.dayGrid.set(s.day, today, entries, loc)
+	}
+}
+
+// setAccounts shows the "connect an account" banner when there are none,
+// and offers the accounts and their networks as filters.
 func (s *calendarScreen) setAccounts(accs []data.Account) {
 	s.banner.Hidden = len(accs) > 0
 	s.banner.Refresh()
+	s.filters.setAccounts(accs)
 }
 
 // setStatus shows a short line beside the month name.
@@ -180,7 +420,6 @@ func (s *calendarScreen) setStatus(msg string, isErr bool) {
 // layoutMonth fills the grid for s.month with entries.
 func (s *calendarScreen) layoutMonth(entries []data.CalendarEntry) {
 	loc := s.month.Location()
-	s.monthLabel.SetText(s.month.Format("January 2006"))
 	byDay := map[string][]data.CalendarEntry{}
 	for _, e := range entries {
 		k := e.PlannedAt.In(loc).Format(time.DateOnly)
@@ -215,9 +454,7 @@ func (s *calendarScreen) onMore(day time.Time, entries []data.CalendarEntry) {
 	for _, e := range entries {
 		list.Add(newPostChip(e, loc, func() {
 			d.Hide()
-			if s.onOpenPost != nil {
-				s.onOpenPost(e)
-			}
+			s.openPost(e)
 		}))
 	}
 	d = dialog.NewCustom(day.Format("Monday 2 January 2006"), "Close",

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -45,15 +46,70 @@ func styleOf(s data.PostState) stateStyle {
 	return stateStyle{string(s), theme.InfoIcon(), theme.ColorNameForeground}
 }
 
+var (
+	stateIconsMu sync.Mutex
+	stateIcons   = map[data.PostState]fyne.Resource{}
+)
+
+// stateIcon is the state's icon in its colour, one resource per state.
+func stateIcon(s data.PostState) fyne.Resource {
+	stateIconsMu.Lock()
+	defer stateIconsMu.Unlock()
+	r, ok := stateIcons[s]
+	if !ok {
+		st := styleOf(s)
+		r = theme.NewColoredResource(st.icon, st.color)
+		stateIcons[s] = r
+	}
+	return r
+}
+
 func withAlpha(c color.Color, a uint8) color.Color {
 	n := color.NRGBAModel.Convert(c).(color.NRGBA)
 	n.A = a
 	return n
 }
 
-// postChip is one post in a day cell: state icon, local time and the start
-// of the text, cut to the cell's width. A stock Button cannot truncate its
-// label, and a Label is too tall for a month grid, hence this widget.
+// networkColors are the chips' colours per network: mid tones that read
+// as a solid stripe and as a light tint behind text in both the light and
+// the dark theme (X and TikTok are black and white at home, which would
+// vanish in one theme, so they get a slate and a teal).
+var networkColors = map[string]color.NRGBA{
+	"mastodon":  {0x63, 0x64, 0xff, 0xff},
+	"x":         {0x78, 0x86, 0x9b, 0xff},
+	"facebook":  {0x18, 0x77, 0xf2, 0xff},
+	"fbgroup":   {0x4c, 0xaf, 0x50, 0xff},
+	"instagram": {0xe1, 0x30, 0x6c, 0xff},
+	"linkedin":  {0x00, 0xa0, 0xdc, 0xff},
+	"pinterest": {0xe6, 0x00, 0x23, 0xff},
+	"tiktok":    {0x1f, 0xb5, 0xb0, 0xff},
+	"youtube":   {0xff, 0x80, 0x00, 0xff},
+}
+
+// networkColor is a network's chip colour; unknown networks are grey.
+func networkColor(n string) color.NRGBA {
+	if c, ok := networkColors[n]; ok {
+		return c
+	}
+	return color.NRGBA{0x90, 0x90, 0x90, 0xff}
+}
+
+// splitNetworks cuts an entry's comma-separated networks.
+func splitNetworks(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// maxDots is how many further networks a chip marks with a dot.
+const maxDots = 3
+
+// postChip is one post in a calendar cell or list row: a stripe in its
+// (first) network's colour, its state icon, a dot per further network, the
+// local time and the start of the text, cut to the chip's width. A stock
+// Button cannot truncate its label, and a Label is too tall for a month
+// grid, hence this widget.
 type postChip struct {
 	widget.BaseWidget
 	entry   data.CalendarEntry
@@ -70,6 +126,19 @@ var (
 )
 
 func newPostChip(e data.CalendarEntry, loc *time.Location, onTap func()) *postChip {
+	c := &postChip{onTap: onTap}
+	c.entry, c.text = e, chipText(e, loc)
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// setEntry shows another post in this chip (list rows are reused).
+func (c *postChip) setEntry(e data.CalendarEntry, loc *time.Location) {
+	c.entry, c.text = e, chipText(e, loc)
+	c.Refresh()
+}
+
+func chipText(e data.CalendarEntry, loc *time.Location) string {
 	snippet := strings.Join(strings.Fields(e.Snippet), " ")
 	if snippet == "" {
 		snippet = "(no text)"
@@ -79,9 +148,7 @@ func newPostChip(e data.CalendarEntry, loc *time.Location, onTap func()) *postCh
 		// the one state that asks something of the user says so
 		text += styleOf(e.State).marker + " · "
 	}
-	c := &postChip{entry: e, text: text + snippet, onTap: onTap}
-	c.ExtendBaseWidget(c)
-	return c
+	return text + snippet
 }
 
 func (c *postChip) Tapped(*fyne.PointEvent) {
@@ -99,12 +166,15 @@ func (c *postChip) MouseMoved(*desktop.MouseEvent) {}
 func (c *postChip) MouseOut() { c.hovered = false; c.Refresh() }
 
 func (c *postChip) CreateRenderer() fyne.WidgetRenderer {
-	st := styleOf(c.entry.State)
 	r := &postChipRenderer{
-		chip:  c,
-		bg:    canvas.NewRectangle(color.Transparent),
-		icon:  widget.NewIcon(theme.NewColoredResource(st.icon, st.color)),
-		label: canvas.NewText(c.text, color.Black),
+		chip:   c,
+		bg:     canvas.NewRectangle(color.Transparent),
+		stripe: canvas.NewRectangle(color.Transparent),
+		icon:   widget.NewIcon(stateIcon(c.entry.State)),
+		label:  canvas.NewText(c.text, color.Black),
+	}
+	for i := range r.dots {
+		r.dots[i] = canvas.NewCircle(color.Transparent)
 	}
 	r.bg.CornerRadius = 4
 	r.label.TextSize = theme.Size(theme.SizeNameCaptionText)
@@ -113,27 +183,50 @@ func (c *postChip) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type postChipRenderer struct {
-	chip  *postChip
-	bg    *canvas.Rectangle
-	icon  *widget.Icon
-	label *canvas.Text
+	chip   *postChip
+	bg     *canvas.Rectangle
+	stripe *canvas.Rectangle // the first network's colour
+	icon   *widget.Icon      // the state
+	dots   [maxDots]*canvas.Circle
+	ndots  int
+	label  *canvas.Text
 }
 
-const chipPad = 3
+const (
+	chipPad    = 3
+	stripeW    = 3
+	dotSize    = 5
+	dotSpacing = 2
+)
 
 func (r *postChipRenderer) iconSize() float32 { return r.label.TextSize + 2 }
 
 func (r *postChipRenderer) MinSize() fyne.Size {
 	h := fyne.MeasureText("09:30", r.label.TextSize, r.label.TextStyle).Height
-	return fyne.NewSize(r.iconSize()+40, fyne.Max(h, r.iconSize())+2*chipPad)
+	return fyne.NewSize(stripeW+r.iconSize()+40, fyne.Max(h, r.iconSize())+2*chipPad)
 }
 
 func (r *postChipRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
+	r.stripe.Move(fyne.NewPos(0, 0))
+	r.stripe.Resize(fyne.NewSize(stripeW, size.Height))
 	is := r.iconSize()
+	x := float32(stripeW + chipPad)
 	r.icon.Resize(fyne.NewSquareSize(is))
-	r.icon.Move(fyne.NewPos(chipPad, (size.Height-is)/2))
-	x := chipPad + is + chipPad
+	r.icon.Move(fyne.NewPos(x, (size.Height-is)/2))
+	x += is + chipPad
+	for i, d := range r.dots {
+		d.Hidden = i >= r.ndots
+		if d.Hidden {
+			continue
+		}
+		d.Resize(fyne.NewSquareSize(dotSize))
+		d.Move(fyne.NewPos(x, (size.Height-dotSize)/2))
+		x += dotSize + dotSpacing
+	}
+	if r.ndots > 0 {
+		x += chipPad - dotSpacing
+	}
 	r.label.Text = fitText(r.chip.text, size.Width-x-chipPad, r.label.TextSize, r.label.TextStyle)
 	th := fyne.MeasureText(r.label.Text, r.label.TextSize, r.label.TextStyle).Height
 	r.label.Move(fyne.NewPos(x, (size.Height-th)/2))
@@ -144,23 +237,51 @@ func (r *postChipRenderer) Refresh() {
 	th := r.chip.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	st := styleOf(r.chip.entry.State)
-	if r.chip.hovered {
+	nets := splitNetworks(r.chip.entry.Networks)
+	switch {
+	case r.chip.hovered:
 		r.bg.FillColor = th.Color(theme.ColorNameHover, v)
-	} else {
+	case len(nets) > 0:
+		r.bg.FillColor = withAlpha(networkColor(nets[0]), 0x33)
+	default: // no account yet: the state's colour
 		r.bg.FillColor = withAlpha(th.Color(st.color, v), 0x26)
 	}
-	r.label.Color = th.Color(theme.ColorNameForeground, v)
-	if r.chip.entry.State == data.StateDraft {
-		r.label.TextStyle.Italic = true
+	r.stripe.FillColor = color.Transparent
+	if len(nets) > 0 {
+		r.stripe.FillColor = networkColor(nets[0])
 	}
+	r.ndots = 0
+	for i := 1; i < len(nets) && r.ndots < maxDots; i++ {
+		r.dots[r.ndots].FillColor = networkColor(nets[i])
+		r.ndots++
+	}
+	// The same resource for the same state: recolouring an SVG is the
+	// dearest part of a chip, so the icon is only refreshed when the state
+	// changed (a theme change refreshes the icon widget itself).
+	iconChanged := false
+	if res := stateIcon(r.chip.entry.State); r.icon.Resource != res {
+		r.icon.Resource, iconChanged = res, true
+	}
+	r.label.Color = th.Color(theme.ColorNameForeground, v)
+	r.label.TextStyle.Italic = r.chip.entry.State == data.StateDraft
 	r.bg.Refresh()
-	r.icon.Refresh()
+	r.stripe.Refresh()
+	for _, d := range r.dots {
+		d.Refresh()
+	}
+	if iconChanged {
+		r.icon.Refresh()
+	}
 	r.Layout(r.chip.Size())
 	r.label.Refresh()
 }
 
 func (r *postChipRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.icon, r.label}
+	objs := []fyne.CanvasObject{r.bg, r.stripe, r.icon}
+	for _, d := range r.dots {
+		objs = append(objs, d)
+	}
+	return append(objs, r.label)
 }
 
 func (r *postChipRenderer) Destroy() {}
@@ -287,6 +408,10 @@ func (c *dayCell) CreateRenderer() fyne.WidgetRenderer {
 type dayCellRenderer struct {
 	fyne.WidgetRenderer
 	cell *dayCell
+	// The theme last applied: the cell's buttons re-read it (recolouring
+	// their SVG icons, which is slow) only when it changed.
+	theme   fyne.Theme
+	variant fyne.ThemeVariant
 }
 
 // Refresh re-reads the theme so a light/dark switch recolours the grid.
@@ -310,9 +435,17 @@ func (r *dayCellRenderer) Refresh() {
 		c.bg.FillColor = withAlpha(th.Color(theme.ColorNameInputBackground, v), 0x50)
 		c.number.Color = th.Color(theme.ColorNameDisabled, v)
 	}
+	addChanged := c.add.Hidden != !c.inMonth
 	c.add.Hidden = !c.inMonth
 	c.bg.Refresh()
 	c.badge.Refresh()
 	c.number.Refresh()
-	r.WidgetRenderer.Refresh()
+	if th != r.theme || v != r.variant {
+		r.theme, r.variant = th, v
+		r.WidgetRenderer.Refresh()
+		return
+	}
+	if addChanged {
+		c.add.Refresh()
+	}
 }

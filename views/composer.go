@@ -63,6 +63,8 @@ type composerScreen struct {
 	mediaBox      *fyne.Container
 	media         []*mediaRow
 	addMedia      *widget.Button
+	fromLibrary   *widget.Button // opens the media library (views/library.go)
+	library       *mediaLibrary  // the open media library, if any
 	date          *widget.DateEntry
 	clock         *widget.Entry
 	zone          *widget.Label
@@ -73,8 +75,19 @@ type composerScreen struct {
 	pastDialog                                            dialog.Dialog // the "already passed" question, while shown
 	summary                                               *widget.Label // the first problem, by the buttons
 
+	queueBtn     *widget.Button      // "Add to queue" (queue.go)
+	repeat       *repeatRow          // "Repeat every …" (queue.go)
+	seriesDelete *seriesDeleteDialog // "only this one or all later ones?", while shown
+
 	onDone  func(p data.Post, msg string) // scheduled, posted now or deleted
 	onSaved func(p data.Post)             // saved as draft
+
+	lib composerLibrary // snippets, hashtags, labels, duplicate, delete with undo (snippets.go)
+
+	// keyboard (composer_keys.go)
+	close      func()               // leaves the composer (Esc)
+	saved      string               // signature of what is stored, to tell unsaved changes
+	keepDialog *dialog.CustomDialog // "keep this draft?", while shown
 }
 
 type accountCheck struct {
@@ -84,7 +97,10 @@ type accountCheck struct {
 
 type mediaRow struct {
 	m       app.DraftMedia
+	name    string // shown above the alt text
 	alt     *widget.Entry
+	up      *widget.Button    // move earlier (views/media.go)
+	down    *widget.Button    // move later
 	preview fyne.CanvasObject // the image, or a film icon for a video
 	obj     fyne.CanvasObject
 }
@@ -114,6 +130,7 @@ func (c *composerScreen) build() fyne.CanvasObject {
 		}
 	}
 	c.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
+	c.buildLibrary()
 	c.textProblem = problemLabel()
 	c.accProblem = problemLabel()
 	c.mediaProblem = problemLabel()
@@ -137,6 +154,7 @@ func (c *composerScreen) build() fyne.CanvasObject {
 
 	c.mediaBox = container.NewVBox()
 	c.addMedia = ext(&widget.Button{Text: "Add media…", Icon: theme.MediaPhotoIcon(), OnTapped: c.onAddMedia})
+	c.fromLibrary = ext(&widget.Button{Text: "From library…", Icon: theme.StorageIcon(), OnTapped: c.onFromLibrary})
 
 	c.date = widget.NewDateEntry()
 	c.clock = ext(&widget.Entry{PlaceHolder: "HH:MM", Validator: func(s string) error {
@@ -148,6 +166,8 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	c.saveBtn = ext(&widget.Button{Text: "Save draft", Icon: theme.DocumentSaveIcon(), OnTapped: c.onSaveDraft})
 	c.postNowBtn = ext(&widget.Button{Text: "Post now", Icon: theme.MailSendIcon(), OnTapped: c.onPostNow})
 	c.scheduleBtn = ext(&widget.Button{Text: "Schedule", Icon: theme.HistoryIcon(), Importance: widget.HighImportance, OnTapped: c.onSchedule})
+	c.queueBtn = ext(&widget.Button{Text: "Add to queue", Icon: theme.ListIcon(), OnTapped: c.onAddToQueue})
+	c.repeat = newRepeatRow()
 	c.deleteBtn = ext(&widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: c.onDelete})
 	c.clearBtn = ext(&widget.Button{Text: "New", Icon: theme.ContentClearIcon(), Importance: widget.LowImportance, OnTapped: c.onClear})
 
@@ -162,11 +182,12 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	}
 	form := container.New(layout.NewFormLayout(),
 		bold("Post to"), container.NewVBox(c.accBox, c.noAcc, c.accProblem),
-		bold("Text"), container.NewVBox(c.text, c.counter, c.textProblem, c.variantBox),
-		bold("Media"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia), c.mediaProblem),
-		bold("When"), container.NewVBox(when, c.timeProblem),
+		bold("Text"), container.NewVBox(c.text, c.insertRow(), c.textProblem, c.variantBox),
+		bold("Media"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia, c.fromLibrary), c.mediaProblem),
+		bold("When"), container.NewVBox(when, c.repeat.obj, c.timeProblem),
+		bold("Labels"), c.labelsRow(),
 	)
-	buttons := container.NewHBox(c.clearBtn, c.deleteBtn, layout.NewSpacer(), c.saveBtn, c.postNowBtn, c.scheduleBtn)
+	buttons := container.NewHBox(c.clearBtn, c.deleteBtn, c.lib.duplicateBtn, layout.NewSpacer(), c.saveBtn, c.postNowBtn, c.queueBtn, c.scheduleBtn)
 	c.reset()
 	return container.NewBorder(c.heading, container.NewVBox(c.otherProblem, c.summary, buttons), nil, nil,
 		container.NewVScroll(container.NewPadded(form)))
@@ -177,16 +198,20 @@ func (c *composerScreen) reset() {
 	c.postID, c.title = 0, ""
 	c.heading.SetText("New post")
 	c.deleteBtn.Hide()
+	c.lib.duplicateBtn.Hide()
+	c.setLabels(nil)
 	c.text.SetText("")
 	c.media = nil
 	c.mediaBox.RemoveAll()
 	c.variants = map[int64]*variantEditor{}
 	c.updateVariants()
+	c.repeat.reset()
 	c.setDay(c.now())
 	c.clearProblems()
 	c.zoneChanged()
 	c.updateCounter()
 	c.updateMediaButton()
+	c.markSaved()
 }
 
 // setDay sets the date and a sensible time: the next full hour today, else 09:00.
@@ -400,7 +425,15 @@ func (c *composerScreen) updateCounter() {
 }
 
 func (c *composerScreen) updateMediaButton() {
+	for _, e := range c.variants {
+		e.refresh() // the networks judge the attachments, the previews show them
+	}
 	max := c.limits.MaxMedia
+	if max > 0 && len(c.media) >= max {
+		c.fromLibrary.Disable()
+	} else {
+		c.fromLibrary.Enable()
+	}
 	if max > 0 && len(c.media) >= max {
 		c.addMedia.Disable()
 		c.addMedia.SetText(fmt.Sprintf("Add media… (%d of %d)", len(c.media), max))
@@ -434,23 +467,17 @@ func (c *composerScreen) onAddMedia() {
 
 // addMediaFile stores the file in the data folder and shows it.
 func (c *composerScreen) addMediaFile(path string) {
-	c.setProblem(c.mediaProblem, "")
-	c.b.run(func() func() {
-		ctx, cancel := c.b.ctx()
-		defer cancel()
-		m, err := c.core.AddMedia(ctx, path)
-		return func() {
-			if err != nil {
-				c.setProblem(c.mediaProblem, filepath.Base(path)+": "+err.Error())
-				return
-			}
-			c.appendMedia(m)
-		}
-	})
+	c.addMediaFiles([]string{path}, nil)
 }
 
 func (c *composerScreen) appendMedia(m app.DraftMedia) {
-	row := &mediaRow{m: m}
+	c.appendNamedMedia(m, filepath.Base(m.Path))
+}
+
+// appendNamedMedia shows an attachment under name (the file's own name
+// where known; the stored copy is named by its content).
+func (c *composerScreen) appendNamedMedia(m app.DraftMedia, name string) {
+	row := &mediaRow{m: m, name: name}
 	var preview fyne.CanvasObject
 	what := "image"
 	switch {
@@ -470,11 +497,12 @@ func (c *composerScreen) appendMedia(m app.DraftMedia) {
 	row.alt = ext(&widget.Entry{PlaceHolder: "Describe the " + what + " for people who cannot see it (alt text)", Text: m.Alt})
 	remove := ext(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance})
 	remove.OnTapped = func() { c.removeMedia(row) }
-	row.obj = container.NewBorder(nil, nil, preview, remove,
-		container.NewVBox(ext(&widget.Label{Text: filepath.Base(m.Path), Truncation: fyne.TextTruncateEllipsis}), row.alt))
+	row.obj = container.NewBorder(nil, nil, preview, c.rowButtons(row, remove),
+		container.NewVBox(ext(&widget.Label{Text: row.name, Truncation: fyne.TextTruncateEllipsis}), row.alt))
 	c.media = append(c.media, row)
 	c.mediaBox.Add(row.obj)
 	c.updateMediaButton()
+	c.updateMoveButtons()
 }
 
 func (c *composerScreen) removeMedia(row *mediaRow) {
@@ -486,6 +514,7 @@ func (c *composerScreen) removeMedia(row *mediaRow) {
 	}
 	c.mediaBox.Remove(row.obj)
 	c.updateMediaButton()
+	c.updateMoveButtons()
 }
 
 // load shows a stored post for editing.
@@ -494,6 +523,9 @@ func (c *composerScreen) load(d app.Draft) {
 	c.postID, c.title = d.PostID, d.Title
 	c.heading.SetText("Edit post")
 	c.deleteBtn.Show()
+	c.repeat.obj.Hide() // a stored post does not become a series
+	c.lib.duplicateBtn.Show()
+	c.setLabels(d.Labels)
 	c.text.SetText(d.Text)
 	want := map[int64]bool{}
 	for _, id := range d.AccountIDs {
@@ -519,6 +551,7 @@ func (c *composerScreen) load(d app.Draft) {
 	}
 	c.clock.SetText(d.Clock)
 	c.reloadLimits()
+	c.markSaved()
 }
 
 var clockRE = regexp.MustCompile(`^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$`)
@@ -541,7 +574,8 @@ func (c *composerScreen) snapshot(needWhen, needAccount bool) (app.Draft, bool) 
 	c.clearProblems()
 	c.updateCounter()
 	loc := c.core.Location()
-	d := app.Draft{PostID: c.postID, Title: c.title, Text: c.text.Text, AccountIDs: c.selectedAccounts(), Zone: loc}
+	d := app.Draft{PostID: c.postID, Title: c.title, Text: c.text.Text, AccountIDs: c.selectedAccounts(), Zone: loc,
+		Labels: c.labelNames()}
 	for _, r := range c.media {
 		m := r.m
 		m.Alt = r.alt.Text
@@ -631,7 +665,7 @@ func (c *composerScreen) showProblems(probs []platforms.Problem) {
 
 func (c *composerScreen) setBusy(b bool) {
 	c.busy = b
-	for _, btn := range []*widget.Button{c.saveBtn, c.scheduleBtn, c.postNowBtn, c.deleteBtn} {
+	for _, btn := range []*widget.Button{c.saveBtn, c.scheduleBtn, c.postNowBtn, c.deleteBtn, c.queueBtn} {
 		if b {
 			btn.Disable()
 		} else {
@@ -640,7 +674,10 @@ func (c *composerScreen) setBusy(b bool) {
 	}
 }
 
-func (c *composerScreen) onSaveDraft() {
+func (c *composerScreen) onSaveDraft() { c.saveThen(nil) }
+
+// saveThen saves the draft and, once stored, calls then (if any).
+func (c *composerScreen) saveThen(then func()) {
 	d, ok := c.snapshot(false, false)
 	if !ok || c.busy {
 		return
@@ -659,8 +696,13 @@ func (c *composerScreen) onSaveDraft() {
 			c.postID = p.ID
 			c.heading.SetText("Edit post")
 			c.deleteBtn.Show()
+			c.lib.duplicateBtn.Show()
+			c.markSaved()
 			if c.onSaved != nil {
 				c.onSaved(p)
+			}
+			if then != nil {
+				then()
 			}
 		}
 	})
@@ -668,7 +710,8 @@ func (c *composerScreen) onSaveDraft() {
 
 func (c *composerScreen) onSchedule() {
 	d, ok := c.snapshot(true, true)
-	if !ok || c.busy {
+	schedule := c.scheduler()
+	if !ok || schedule == nil || c.busy {
 		return
 	}
 	c.setBusy(true)
@@ -681,7 +724,7 @@ func (c *composerScreen) onSchedule() {
 				c.showProblems(probs)
 			}
 		}
-		p, note, err := c.core.Schedule(ctx, d)
+		p, note, err := schedule(ctx, d)
 		return func() {
 			c.setBusy(false)
 			var pe *app.ProblemsError
@@ -773,6 +816,9 @@ func (c *composerScreen) onDelete() {
 		ctx, cancel := c.b.ctx()
 		defer cancel()
 		held, _ := c.core.HeldByNetworks(ctx, id)
+		if sr, err := c.core.PostSeries(ctx, id); err == nil {
+			return func() { c.confirmDeleteSeries(id, sr, held) }
+		}
 		return func() { c.confirmDelete(id, held) }
 	})
 }
@@ -780,10 +826,11 @@ func (c *composerScreen) onDelete() {
 // confirmDelete asks before deleting; a post a network already holds for
 // its own scheduler is taken back there too, and the question says so.
 func (c *composerScreen) confirmDelete(id int64, held []string) {
-	msg := "The post and its plan are removed from Localpost."
+	msg := "The post and its plan are removed from Localpost. You can undo this for a few seconds."
 	if len(held) > 0 {
 		msg = "It is already scheduled on " + strings.Join(held, " and ") + ": Localpost takes it back there too, " +
-			"as soon as it can reach the network, and tells you if it cannot. The post and its plan are removed from Localpost."
+			"as soon as it can reach the network, and tells you if it cannot. The post and its plan are removed from Localpost. " +
+			"This cannot be undone."
 	}
 	dialog.ShowConfirm("Delete this post?", msg, func(yes bool) {
 		if !yes {
@@ -792,14 +839,16 @@ func (c *composerScreen) confirmDelete(id int64, held []string) {
 		c.b.run(func() func() {
 			ctx, cancel := c.b.ctx()
 			defer cancel()
-			err := c.core.DeletePost(ctx, id)
+			undo, err := c.core.DeleteWithUndo(ctx, id)
 			return func() {
 				if err != nil {
 					c.b.errorDialog(err)
 					return
 				}
 				c.reset()
-				if c.onDone != nil {
+				if c.lib.onDeleted != nil {
+					c.lib.onDeleted(id, undo)
+				} else if c.onDone != nil {
 					c.onDone(data.Post{}, "Post deleted.")
 				}
 			}

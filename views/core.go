@@ -6,6 +6,7 @@ package views
 import (
 	"context"
 	"errors"
+	"io"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,11 @@ type Core interface {
 
 	// calendar
 	Month(ctx context.Context, year int, month time.Month, loc *time.Location) ([]data.CalendarEntry, error)
+	// the month, week and day views: posts in [from, to) that pass f
+	Calendar(ctx context.Context, from, to time.Time, f data.CalendarFilter) ([]data.CalendarEntry, error)
+	// the list view: how many posts, and a page of them
+	CalendarCount(ctx context.Context, from, to time.Time, f data.CalendarFilter) (int, error)
+	CalendarPage(ctx context.Context, from, to time.Time, f data.CalendarFilter, offset, limit int) ([]data.CalendarEntry, error)
 
 	// accounts
 	Accounts(ctx context.Context) ([]data.Account, error)
@@ -48,6 +54,9 @@ type Core interface {
 
 	// composer
 	AddMedia(ctx context.Context, path string) (app.DraftMedia, error)
+	// MediaLibrary lists every stored file whose name or alt text contains
+	// query, newest first, with thumbnails; picking one reuses it.
+	MediaLibrary(ctx context.Context, query string) ([]app.LibraryMedia, error)
 	Limits(ctx context.Context, accountIDs []int64) platforms.Limits
 	AccountLimits(ctx context.Context, accountID int64) platforms.Limits
 	Boards(ctx context.Context, accountID int64) []platforms.Board
@@ -59,6 +68,9 @@ type Core interface {
 	DraftFromPost(p data.Post, loc *time.Location) app.Draft
 	DeletePost(ctx context.Context, id int64) error
 	HeldByNetworks(ctx context.Context, postID int64) ([]string, error)
+	// snippets and hashtag groups, labels, ideas, duplicates, delete
+	// with undo (snippets.go)
+	libraryCore
 
 	// decisions on failed, missed and uncertain posts
 	Retry(ctx context.Context, postID int64) error
@@ -70,6 +82,13 @@ type Core interface {
 	// be made there (still tried, or given up until dismissed)
 	RemoteProblems(ctx context.Context) ([]app.RemoteProblem, error)
 	DismissRemoteProblem(ctx context.Context, id int64) error
+
+	// a plan from a CSV file: checked row by row without saving, then
+	// imported in one transaction; a date range as one HTML page for a
+	// client to approve offline
+	PreviewCSV(ctx context.Context, path string) (app.ImportPlan, error)
+	ImportCSV(ctx context.Context, plan app.ImportPlan, onlyGood bool) (int, error)
+	ExportHTML(ctx context.Context, w io.Writer, from, to time.Time) (int, error)
 
 	// settings
 	MissedGrace() time.Duration
@@ -83,6 +102,10 @@ type Core interface {
 	// DemoServer is the fake Mastodon server's address in demo mode, which
 	// the connect dialog pre-fills; "" otherwise.
 	DemoServer() string
+
+	// posting times per account, "Add to queue" and repeating posts
+	// (queue.go)
+	queueCore
 
 	// system tray: what its status line says, its "Publish due posts
 	// now", and whether closing the window keeps Localpost running there

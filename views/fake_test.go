@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +28,8 @@ type fakeCore struct {
 
 	held map[int64][]string // HeldByNetworks answers
 
+	lib fakeLibrary // snippets, labels, ideas, duplicates, undo (snippets_fake_test.go)
+
 	loc      *time.Location
 	entries  []data.CalendarEntry
 	accounts []data.Account
@@ -36,6 +41,13 @@ type fakeCore struct {
 	grace    time.Duration
 
 	monthAsked []time.Month
+
+	// calendar: every Calendar, CalendarCount and CalendarPage call, and
+	// how many rows CalendarPage returned in all; entryAccounts are the
+	// accounts of a post for the account filter.
+	calendarAsked []calendarCall
+	pageRows      int
+	entryAccounts map[int64][]int64
 
 	scheduleErr  error
 	scheduleNote string
@@ -110,6 +122,33 @@ type fakeCore struct {
 	remoteErr  error
 	dismissed  []int64
 	dismissErr error
+
+	// posting times, the queue and series: see fakeQueue (queue_test.go)
+	q fakeQueue
+
+	// media: AddMedia gives each path its own id (the same path the same
+	// id), refuses what the real core refuses (by extension here), and
+	// records the paths it stored; MediaLibrary answers from library by
+	// name and alt text and records the queries.
+	mediaIDs     map[string]int64
+	mediaAdded   []string
+	library      []app.LibraryMedia
+	libraryAsked []string
+
+	// import and export: PreviewCSV returns importPlan (or importPlanErr)
+	// and records the paths; ImportCSV records onlyGood and returns
+	// importN (or importErr); ExportHTML writes exportPage, records the
+	// range and returns exportN (or exportErr).
+	importPaths   []string
+	importPlan    app.ImportPlan
+	importPlanErr error
+	importCalls   []bool
+	importN       int
+	importErr     error
+	exportPage    string
+	exportN       int
+	exportErr     error
+	exportRanges  [][2]time.Time
 }
 
 type reminderAdd struct {
@@ -196,6 +235,67 @@ func (f *fakeCore) Month(_ context.Context, year int, month time.Month, loc *tim
 		}
 	}
 	return out, nil
+}
+
+type calendarCall struct {
+	kind     string // "range", "count" or "page"
+	from, to time.Time
+	filter   data.CalendarFilter
+}
+
+func (f *fakeCore) Calendar(_ context.Context, from, to time.Time, flt data.CalendarFilter) ([]data.CalendarEntry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calendarAsked = append(f.calendarAsked, calendarCall{"range", from, to, flt})
+	if from.Day() == 1 && to.Equal(from.AddDate(0, 1, 0)) {
+		f.monthAsked = append(f.monthAsked, from.Month())
+	}
+	return f.filtered(from, to, flt), nil
+}
+
+func (f *fakeCore) CalendarCount(_ context.Context, from, to time.Time, flt data.CalendarFilter) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calendarAsked = append(f.calendarAsked, calendarCall{"count", from, to, flt})
+	return len(f.filtered(from, to, flt)), nil
+}
+
+func (f *fakeCore) CalendarPage(_ context.Context, from, to time.Time, flt data.CalendarFilter, offset, limit int) ([]data.CalendarEntry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calendarAsked = append(f.calendarAsked, calendarCall{"page", from, to, flt})
+	es := f.filtered(from, to, flt)
+	es = es[min(offset, len(es)):min(offset+limit, len(es))]
+	f.pageRows += len(es)
+	return es, nil
+}
+
+// filtered is what the store would answer (f.entries are in time order).
+func (f *fakeCore) filtered(from, to time.Time, flt data.CalendarFilter) []data.CalendarEntry {
+	var out []data.CalendarEntry
+	for _, e := range f.entries {
+		if e.PlannedAt.Before(from) || !e.PlannedAt.Before(to) {
+			continue
+		}
+		if len(flt.States) > 0 && !slices.Contains(flt.States, e.State) {
+			continue
+		}
+		if len(flt.Networks) > 0 && !slices.ContainsFunc(flt.Networks, func(n string) bool {
+			return slices.Contains(strings.Split(e.Networks, ","), n)
+		}) {
+			continue
+		}
+		if len(flt.AccountIDs) > 0 && !slices.ContainsFunc(flt.AccountIDs, func(id int64) bool {
+			return slices.Contains(f.entryAccounts[e.PostID], id)
+		}) {
+			continue
+		}
+		if q := strings.TrimSpace(flt.Text); q != "" && !strings.Contains(strings.ToLower(e.Snippet), strings.ToLower(q)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func (f *fakeCore) Accounts(context.Context) ([]data.Account, error) {
@@ -394,11 +494,40 @@ func (f *fakeCore) Boards(_ context.Context, id int64) []platforms.Board {
 }
 
 func (f *fakeCore) AddMedia(_ context.Context, path string) (app.DraftMedia, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ext := strings.ToLower(filepath.Ext(path))
+	if !contains(mediaExtensions, ext) {
+		return app.DraftMedia{}, fmt.Errorf("%s is a text file, which Localpost cannot attach; attach PNG, JPEG, GIF or WebP images, MP4, MOV or WebM videos, or PDF documents", path)
+	}
 	mime := "image/png"
-	if strings.HasSuffix(path, ".mp4") {
+	if ext == ".mp4" {
 		mime = "video/mp4"
 	}
-	return app.DraftMedia{MediaID: 1, Path: path, Mime: mime}, nil
+	if f.mediaIDs == nil {
+		f.mediaIDs = map[string]int64{}
+	}
+	id, ok := f.mediaIDs[path]
+	if !ok {
+		id = int64(len(f.mediaIDs) + 1)
+		f.mediaIDs[path] = id
+	}
+	f.mediaAdded = append(f.mediaAdded, path)
+	return app.DraftMedia{MediaID: id, Path: path, Mime: mime}, nil
+}
+
+func (f *fakeCore) MediaLibrary(_ context.Context, query string) ([]app.LibraryMedia, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.libraryAsked = append(f.libraryAsked, query)
+	q := strings.ToLower(strings.TrimSpace(query))
+	var out []app.LibraryMedia
+	for _, m := range f.library {
+		if q == "" || strings.Contains(strings.ToLower(m.Name), q) || strings.Contains(strings.ToLower(m.Alt), q) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeCore) Limits(context.Context, []int64) platforms.Limits {
@@ -452,7 +581,7 @@ func (f *fakeCore) Post(_ context.Context, id int64) (data.Post, error) {
 }
 
 func (f *fakeCore) DraftFromPost(p data.Post, loc *time.Location) app.Draft {
-	d := app.Draft{PostID: p.ID, Text: p.Text, Title: p.Title, Zone: loc}
+	d := app.Draft{PostID: p.ID, Text: p.Text, Title: p.Title, Zone: loc, Labels: p.Labels}
 	for _, t := range p.Targets {
 		d.AccountIDs = append(d.AccountIDs, t.AccountID)
 	}
@@ -564,6 +693,31 @@ func (f *fakeCore) TakeTrayNotice() bool {
 	first := !f.trayNoticed
 	f.trayNoticed = true
 	return first
+}
+
+func (f *fakeCore) PreviewCSV(_ context.Context, path string) (app.ImportPlan, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.importPaths = append(f.importPaths, path)
+	return f.importPlan, f.importPlanErr
+}
+
+func (f *fakeCore) ImportCSV(_ context.Context, _ app.ImportPlan, onlyGood bool) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.importCalls = append(f.importCalls, onlyGood)
+	return f.importN, f.importErr
+}
+
+func (f *fakeCore) ExportHTML(_ context.Context, w io.Writer, from, to time.Time) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.exportRanges = append(f.exportRanges, [2]time.Time{from, to})
+	if f.exportErr != nil {
+		return 0, f.exportErr
+	}
+	_, err := io.WriteString(w, f.exportPage)
+	return f.exportN, err
 }
 
 // --- helpers

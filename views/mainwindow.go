@@ -34,6 +34,12 @@ type MainUI struct {
 	accs   []data.Account
 	nets   []app.NetworkInfo
 	detail *postDetail // the open post dialog, if any
+
+	importDlg *importDialog // the last CSV import preview (importcsv.go)
+	exportDlg *exportDialog // the last export for approval (exporthtml.go)
+
+	ideas *ideasPanel // undated posts beside the calendar (ideas.go)
+	undo  *undoBanner // "Post deleted — Undo" above the calendar (undo.go)
 }
 
 // NewMainWindow builds the main window. title is e.g. "Localpost" or "Localpost — Demo".
@@ -70,8 +76,15 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.accounts.onSetUp = u.onSetUpNetwork
 	u.settings.onZoneChanged = u.onZoneChanged
 	u.settings.onNetworksChanged = u.Refresh
+	u.ideas = newIdeasPanel(core, u.b)
+	u.undo = newUndoBanner(core, u.b)
+	u.ideas.onOpen = u.editPost
+	u.ideas.onSchedule = u.scheduleIdea
+	u.undo.onRestored = u.onRestored
+	u.composer.lib.onDeleted = u.onDeleted
+	u.composer.lib.onDuplicated = u.onDuplicated
 
-	u.calendarTab = container.NewTabItemWithIcon("Calendar", theme.CalendarIcon(), u.calendar.build())
+	u.calendarTab = container.NewTabItemWithIcon("Calendar", theme.CalendarIcon(), u.calendarWithIdeas())
 	u.composeTab = container.NewTabItemWithIcon("New post", theme.DocumentCreateIcon(), u.composer.build())
 	u.accountsTab = container.NewTabItemWithIcon("Accounts", theme.AccountIcon(), u.accounts.build())
 	u.settingsTab = container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), u.settings.build())
@@ -79,6 +92,12 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 
 	w.SetContent(u.tabs)
+	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
+		fyne.NewMenuItem("Import CSV…", u.onImportCSV),
+		fyne.NewMenuItem("Export for approval…", u.onExportHTML))))
+	w.SetOnDropped(u.onDropped) // files from the file manager (views/media.go)
+	u.composer.installShortcuts(w, func() bool { return u.tabs.Selected() == u.composeTab },
+		func() { u.tabs.Select(u.calendarTab) }) // after the main menu: adds a "Post" menu (composer_keys.go)
 	w.Resize(fyne.NewSize(1100, 760))
 	u.Refresh()
 	return u
@@ -89,6 +108,7 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 // elsewhere: fyne.Do(ui.Refresh)).
 func (u *MainUI) Refresh() {
 	u.calendar.reload()
+	u.ideas.reload()
 	u.problems.reload()
 	u.reloadAccounts()
 	u.settings.load()

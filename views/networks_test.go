@@ -460,12 +460,12 @@ func TestComposerVariantsPerNetwork(t *testing.T) {
 		return nil
 	}
 
-	// Two Mastodon accounts: one network without options, no sections.
+	// Two Mastodon accounts: a section each, for a thread.
 	test.Tap(check(1))
 	test.Tap(check(4))
 	u.b.wait()
-	if c.variantBox.Visible() {
-		t.Error("variant sections shown for Mastodon accounts only")
+	if !c.variantBox.Visible() || len(c.accordion.Items) != 2 || c.variants[1].thread == nil {
+		t.Error("no thread sections for Mastodon accounts")
 	}
 	test.Tap(check(1))
 	test.Tap(check(4))
@@ -558,7 +558,7 @@ func TestComposerXThreadAndTikTokPrivacy(t *testing.T) {
 	}
 	u.b.wait()
 	xe, te := c.variants[5], c.variants[6]
-	xe.thread.SetText("Second post\n---\nThird post\nstill third\n ---\n\n")
+	xe.thread.set([]string{"Second post", "Third post\nstill third", "  "})
 	xe.firstComment.SetText("Order at bakery.example")
 	te.privacy.SetSelected("Only me")
 	fillComposer(u, "First post")
@@ -572,25 +572,6 @@ func TestComposerXThreadAndTikTokPrivacy(t *testing.T) {
 	}
 	if !reflect.DeepEqual(d.Variants, want) {
 		t.Errorf("variants = %+v", d.Variants)
-	}
-}
-
-func TestSplitThread(t *testing.T) {
-	for in, want := range map[string][]string{
-		"":                    nil,
-		"one":                 {"one"},
-		"one\n---\ntwo":       {"one", "two"},
-		"a\n\n---\n---\nb\n":  {"a", "b"},
-		"x --- y":             {"x --- y"},
-		"para\n\nsame post":   {"para\n\nsame post"},
-		"  ---  \nonly after": {"only after"},
-	} {
-		if got := splitThread(in); !reflect.DeepEqual(got, want) {
-			t.Errorf("splitThread(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := splitThread(joinThread([]string{"a", "b\nc"})); !reflect.DeepEqual(got, []string{"a", "b\nc"}) {
-		t.Errorf("round trip = %q", got)
 	}
 }
 

@@ -22,10 +22,11 @@ import (
 // network uses. They show when the ticked accounts span more than one
 // network, or when a network has options at all.
 
-// networkHasOptions reports whether a network has options beyond the text.
+// networkHasOptions reports whether a network has options beyond the text
+// (Mastodon: a thread).
 func networkHasOptions(n string) bool {
 	switch platforms.Network(n) {
-	case platforms.X, platforms.Facebook, platforms.Instagram, platforms.LinkedIn,
+	case platforms.Mastodon, platforms.X, platforms.Facebook, platforms.Instagram, platforms.LinkedIn,
 		platforms.Pinterest, platforms.TikTok, platforms.YouTube:
 		return true
 	}
@@ -41,33 +42,6 @@ var (
 	tikTokPrivacy  = []choice{{"Everyone", "PUBLIC_TO_EVERYONE"}, {"Friends", "MUTUAL_FOLLOW_FRIENDS"}, {"Only me", "SELF_ONLY"}}
 )
 
-// threadSeparator separates the posts of an X thread in the thread entry.
-const threadSeparator = "---"
-
-// splitThread turns the thread entry into posts: paragraphs separated by a
-// line with only ---.
-func splitThread(s string) []string {
-	var out []string
-	var cur []string
-	flush := func() {
-		if p := strings.TrimSpace(strings.Join(cur, "\n")); p != "" {
-			out = append(out, p)
-		}
-		cur = nil
-	}
-	for _, line := range strings.Split(s, "\n") {
-		if strings.TrimSpace(line) == threadSeparator {
-			flush()
-			continue
-		}
-		cur = append(cur, line)
-	}
-	flush()
-	return out
-}
-
-func joinThread(posts []string) string { return strings.Join(posts, "\n"+threadSeparator+"\n") }
-
 // splitTags reads "a, b ,c" as [a b c].
 func splitTags(s string) []string {
 	var out []string
@@ -80,25 +54,30 @@ func splitTags(s string) []string {
 }
 
 // variantEditor is one account's section: its own text with a counter for
-// its network, and the network's options.
+// its network, what the network would refuse next to it, the network's
+// options and a preview of the post as the network shows it.
 type variantEditor struct {
 	c   *composerScreen
 	acc data.Account
 
 	limits platforms.Limits
+	loaded bool // limits arrived: until then nothing is judged
 	item   *widget.AccordionItem
 
 	text    *widget.Entry
 	counter *widget.Label
+	problem *widget.Label // the network's objections, live
+	preview *postPreview
+	thread  *threadEditor // X and Mastodon
 
-	title, link, tags, firstComment, thread *widget.Entry // nil where the network has none
-	thumb                                   *widget.Entry // YouTube thumbnail, Pinterest video cover: a stored file
-	privacy                                 *widget.Select
-	privacyChoices                          []choice
-	board                                   *widget.Select
-	boards                                  []platforms.Board
-	boardID                                 string            // wanted board, kept until the boards are loaded
-	kept                                    platforms.Options // the loaded options, for the ones not edited here
+	title, link, tags, firstComment *widget.Entry // nil where the network has none
+	thumb                           *widget.Entry // YouTube thumbnail, Pinterest video cover: a stored file
+	privacy                         *widget.Select
+	privacyChoices                  []choice
+	board                           *widget.Select
+	boards                          []platforms.Board
+	boardID                         string            // wanted board, kept until the boards are loaded
+	kept                            platforms.Options // the loaded options, for the ones not edited here
 }
 
 func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
@@ -117,6 +96,8 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		}
 	}
 	e.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
+	e.problem = problemLabel()
+	e.preview = newPostPreview(acc, c.core.AvatarFile(acc), c.networkLabel(acc.Network))
 
 	form := container.New(layout.NewFormLayout())
 	field := func(label string, obj fyne.CanvasObject) { form.Add(widget.NewLabel(label)); form.Add(obj) }
@@ -163,10 +144,13 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		field("Link", e.link)
 		thumbnail("Video cover", "For a video pin; otherwise a frame at 1 s")
 	case platforms.X:
-		e.thread = multi("Further posts of a thread, one per paragraph; separate them with a line with only "+threadSeparator, 3)
-		field("Thread", e.thread)
+		e.thread = newThreadEditor(e)
+		field("Thread", e.thread.obj)
 		e.firstComment = multi("Posted as the first reply", 2)
 		field("First comment", e.firstComment)
+	case platforms.Mastodon:
+		e.thread = newThreadEditor(e)
+		field("Thread", e.thread.obj)
 	case platforms.Facebook, platforms.LinkedIn:
 		e.link = entry("https://…")
 		field("Link", e.link)
@@ -179,10 +163,11 @@ func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 		privacy(tikTokPrivacy)
 	}
 
-	body := container.NewVBox(e.text, e.counter)
+	body := container.NewVBox(e.text, e.counter, e.problem)
 	if len(form.Objects) > 0 {
 		body.Add(form)
 	}
+	body.Add(e.preview.obj)
 	e.item = widget.NewAccordionItem("", body)
 	e.item.Open = true
 	e.updateCounter()
@@ -228,7 +213,10 @@ func (e *variantEditor) load() {
 			boards = e.c.core.Boards(ctx, id)
 		}
 		return func() {
-			e.limits = l
+			e.limits, e.loaded = l, true
+			if e.thread != nil {
+				e.thread.updateCounters()
+			}
 			e.updateCounter()
 			if wantBoards {
 				e.setBoards(boards)
@@ -273,13 +261,18 @@ func (e *variantEditor) selectedBoard() string {
 	return e.boardID // boards not loaded (yet): keep what the post had
 }
 
+// effectiveText is what the account posts: its own text, else the common one.
+func (e *variantEditor) effectiveText() string {
+	if e.text.Text != "" {
+		return e.text.Text
+	}
+	return e.c.text.Text
+}
+
 // updateCounter counts the variant's text, or the common text when the
 // variant has none, as the account's network does.
 func (e *variantEditor) updateCounter() {
-	text := e.text.Text
-	if text == "" {
-		text = e.c.text.Text
-	}
+	text := e.effectiveText()
 	n := e.limits.CountChars(text)
 	if e.limits.MaxChars > 0 {
 		e.counter.Text = fmt.Sprintf("%d / %d", n, e.limits.MaxChars)
@@ -292,6 +285,73 @@ func (e *variantEditor) updateCounter() {
 		e.counter.Importance = widget.MediumImportance
 	}
 	e.counter.Refresh()
+	e.refresh()
+}
+
+// refresh shows what the network would refuse and the preview.
+func (e *variantEditor) refresh() {
+	var msgs []string
+	for _, p := range e.problems() {
+		msgs = append(msgs, p.Message)
+	}
+	e.c.setProblem(e.problem, strings.Join(msgs, "\n"))
+	e.preview.update(e.effectiveText(), e.c.draftMedia())
+}
+
+// problems judges the post as this account would publish it, by its
+// network's limits and required options. An empty post is not judged
+// while it is being written (Schedule says so).
+func (e *variantEditor) problems() []platforms.Problem {
+	if !e.loaded {
+		return nil
+	}
+	v, _ := e.variant()
+	post := platforms.Post{Text: e.effectiveText(), Options: v.Options}
+	for _, m := range e.c.draftMedia() {
+		post.Media = append(post.Media, platforms.Media{Path: m.Path, Mime: m.Mime, Size: m.Size, Alt: m.Alt})
+	}
+	net := e.c.networkLabel(e.acc.Network)
+	var out []platforms.Problem
+	if n := e.limits.CountChars(post.Text); e.limits.MaxChars > 0 && n > e.limits.MaxChars {
+		msg := fmt.Sprintf("Too long for %s: %d characters, %d over its limit of %d.", net, n, n-e.limits.MaxChars, e.limits.MaxChars)
+		if e.thread != nil {
+			msg += " Shorten it or split it into a thread."
+		}
+		out = append(out, platforms.Problem{Field: "text", Message: msg})
+	}
+	for _, p := range e.limits.Validate(post) {
+		if p.Field == "text" {
+			continue // said above, in the network's words; an empty post is said on Schedule
+		}
+		if p.Field == "media" && e.limits.MediaRequired && len(post.Media) == 0 {
+			p.Message = net + " needs at least one image or video: add one under Media."
+		}
+		out = append(out, p)
+	}
+	switch platforms.Network(e.acc.Network) {
+	case platforms.Pinterest:
+		if post.Options.BoardID == "" {
+			out = append(out, platforms.Problem{Field: "board", Message: "Choose the board to pin to."})
+		}
+	case platforms.YouTube:
+		if post.Options.Title == "" && strings.TrimSpace(strings.SplitN(post.Text, "\n", 2)[0]) == "" {
+			out = append(out, platforms.Problem{Field: "title", Message: "A YouTube video needs a title: fill in Title."})
+		}
+	}
+	return out
+}
+
+// draftMedia are the attachments as they stand, alt texts included.
+func (c *composerScreen) draftMedia() []app.DraftMedia {
+	out := make([]app.DraftMedia, 0, len(c.media))
+	for _, r := range c.media {
+		m := r.m
+		if r.alt != nil {
+			m.Alt = r.alt.Text
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // variant reads the section; ok is false when nothing in it was set.
@@ -316,7 +376,7 @@ func (e *variantEditor) variant() (v app.Variant, ok bool) {
 		o.Tags = splitTags(e.tags.Text)
 	}
 	if e.thread != nil {
-		o.Thread = splitThread(e.thread.Text)
+		o.Thread = e.thread.values()
 	}
 	if e.privacy != nil {
 		if i := e.privacy.SelectedIndex(); i >= 0 {
@@ -342,7 +402,9 @@ func (e *variantEditor) set(v app.Variant) {
 	set(e.link, o.Link)
 	set(e.firstComment, o.FirstComment)
 	set(e.tags, strings.Join(o.Tags, ", "))
-	set(e.thread, joinThread(o.Thread))
+	if e.thread != nil {
+		e.thread.set(o.Thread)
+	}
 	set(e.thumb, o.Thumbnail)
 	if e.privacy != nil {
 		e.privacy.ClearSelected()
