@@ -24,3 +24,9 @@ func (a *App) CalendarCount(ctx context.Context, from, to time.Time, f data.Cale
 func (a *App) CalendarPage(ctx context.Context, from, to time.Time, f data.CalendarFilter, offset, limit int) ([]data.CalendarEntry, error) {
 	return a.Store.CalendarPage(ctx, from, to, f, offset, limit)
 }
+
+// CalendarLabels returns the labels of the posts planned in [from, to), by
+// post id, for the calendar's chips; posts without labels are absent.
+func (a *App) CalendarLabels(ctx context.Context, from, to time.Time) (map[int64][]data.Label, error) {
+	return a.Store.CalendarLabels(ctx, from, to)
+}

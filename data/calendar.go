@@ -33,20 +33,21 @@ type CalendarFilter struct {
 	Networks   []string    // posts going to one of these networks
 	States     []PostState // posts in one of these states (the post's own state)
 	Text       string      // posts whose title or text holds this (ASCII letters in any case)
-	// Labels: a LabelIDs field goes here once posts have labels (the labels
-	// table, migration 0004), with its clause in where below.
+	LabelIDs   []int64     // posts with one of these labels
 }
 
 // IsZero reports whether f keeps every post.
 func (f CalendarFilter) IsZero() bool {
-	return len(f.AccountIDs) == 0 && len(f.Networks) == 0 && len(f.States) == 0 && strings.TrimSpace(f.Text) == ""
+	return len(f.AccountIDs) == 0 && len(f.Networks) == 0 && len(f.States) == 0 && len(f.LabelIDs) == 0 &&
+		strings.TrimSpace(f.Text) == ""
 }
 
 // where is the SQL condition (on posts) and its arguments for posts planned
 // in [from, to) that pass f. Without a filter it is the range alone, which
 // SQLite answers from the covering index posts_calendar; network and state
 // are read from that index too, accounts from targets' (post_id, account_id)
-// index, and only text reads the posts themselves.
+// index, labels from post_labels' primary key, and only text reads the
+// posts themselves.
 func (f CalendarFilter) where(from, to time.Time) (string, []any) {
 	args := []any{from.UnixMilli(), to.UnixMilli()}
 	if f.IsZero() {
@@ -80,6 +81,18 @@ func (f CalendarFilter) where(from, to time.Time) (string, []any) {
 	if len(f.AccountIDs) > 0 {
 		b.WriteString(" AND EXISTS (SELECT 1 FROM targets t WHERE t.post_id = posts.id AND t.account_id IN (")
 		for i, id := range f.AccountIDs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, id)
+		}
+		b.WriteString("))")
+	}
+	if len(f.LabelIDs) > 0 {
+		// one probe per post on post_labels' primary key (post_id, label_id)
+		b.WriteString(" AND EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = posts.id AND pl.label_id IN (")
+		for i, id := range f.LabelIDs {
 			if i > 0 {
 				b.WriteString(", ")
 			}

@@ -35,11 +35,13 @@ type calendarScreen struct {
 	b    *bridge
 	now  func() time.Time
 
-	view   calendarView
-	day    time.Time           // midnight of the day shown or in view, in the user's zone
-	month  time.Time           // midnight on the first of day's month
-	filter data.CalendarFilter // what the filter bar asks for
-	gen    int                 // drops loads that finished after a newer one started
+	view    calendarView
+	day     time.Time              // midnight of the day shown or in view, in the user's zone
+	month   time.Time              // midnight on the first of day's month
+	filter  data.CalendarFilter    // what the filter bar asks for
+	gen     int                    // drops loads that finished after a newer one started
+	shownIn *time.Location         // the zone this view shows times in; nil: the user's
+	labels  map[int64][]data.Label // the shown posts' labels, by post id
 
 	monthLabel *widget.Label // the period shown: a month, a week or a day
 	status     *widget.Label
@@ -49,7 +51,7 @@ type calendarScreen struct {
 	prev, next *widget.Button
 	todayBtn   *widget.Button
 	viewBtns   [len(viewNames)]*widget.Button
-	zone       *widget.Label     // the user's time zone
+	zone       *zonePicker       // the zone times are shown in
 	jump       *widget.DateEntry // "jump to date"
 	filters    *filterBar
 	body       *fyne.Container // the current view's object
@@ -58,6 +60,7 @@ type calendarScreen struct {
 	week     *timeGrid // built when first shown, as are the two below
 	dayGrid  *timeGrid
 	list     *listView
+	drag     *dragger // a post or an idea dragged over the cells (drag.go)
 
 	onOpenPost func(e data.CalendarEntry)
 	onNewPost  func(day time.Time)
@@ -66,6 +69,7 @@ type calendarScreen struct {
 
 func newCalendarScreen(core Core, b *bridge, now func() time.Time) *calendarScreen {
 	s := &calendarScreen{core: core, b: b, now: now}
+	s.drag = newDragger(s)
 	s.setDay(now())
 	return s
 }
@@ -104,7 +108,12 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 		container.NewHBox(s.todayBtn, s.prev, s.next, s.monthLabel),
 		container.NewHBox(switcher, newBtn), s.status)
 
-	s.zone = ext(&widget.Label{Truncation: fyne.TextTruncateEllipsis, Alignment: fyne.TextAlignTrailing})
+	s.zone = newZonePicker(s.b.win, s.core.Location())
+	s.zone.onPick = func(loc *time.Location) {
+		s.shownIn = loc
+		s.relocate()
+		s.reload()
+	}
 	s.jump = widget.NewDateEntry()
 	s.jump.PlaceHolder = "Jump to date"
 	s.jump.OnChanged = func(d *time.Time) {
@@ -117,8 +126,12 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 		s.filter = f
 		s.reload()
 	}
-	jumpBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(170, s.jump.MinSize().Height)), s.jump)
-	toolbar2 := container.NewBorder(nil, nil, s.filters.obj, jumpBox, s.zone)
+	jumpBox := container.New(layout.NewGridWrapLayout(fyne.NewSize(140, s.jump.MinSize().Height)), s.jump)
+	// a clock and the zone's name, e.g. "Europe/Berlin (yours)": the bar
+	// must fit the default window with every filter
+	zoneBox := container.NewHBox(layout.NewSpacer(), widget.NewIcon(theme.HistoryIcon()),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(180, s.jump.MinSize().Height)), s.zone.sel))
+	toolbar2 := container.NewBorder(nil, nil, s.filters.obj, jumpBox, zoneBox)
 
 	bannerText := widget.NewLabel("No accounts yet — connect one to start posting.")
 	s.banner = container.NewHBox(widget.NewIcon(theme.InfoIcon()), bannerText,
@@ -143,6 +156,7 @@ func (s *calendarScreen) build() fyne.CanvasObject {
 		}
 		c.onOpen = s.openPost
 		c.onMore = s.onMore
+		c.drag = s.drag
 		s.cells[i] = c
 		cells = append(cells, c)
 	}
@@ -225,6 +239,7 @@ func (s *calendarScreen) newTimeGrid(days int) *timeGrid {
 	g.onNew = s.newPost
 	g.onOpen = s.openPost
 	g.onMore = s.onMore
+	g.drag = s.drag
 	return g
 }
 
@@ -276,7 +291,7 @@ func (s *calendarScreen) title() string {
 // when it is in the shown period, else the period's first day (the shown
 // day in the day view).
 func (s *calendarScreen) defaultNewDay() time.Time {
-	today := s.now().In(s.core.Location())
+	today := s.now().In(s.loc())
 	from, to := s.period()
 	if !today.Before(from) && today.Before(to) {
 		return today
@@ -303,7 +318,7 @@ func (s *calendarScreen) step(n int) {
 // jumpTo shows the calendar date of d (as picked, whatever its zone) in the
 // current view; the list scrolls to its first post.
 func (s *calendarScreen) jumpTo(d time.Time) {
-	s.showMonth(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.core.Location()))
+	s.showMonth(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.loc()))
 }
 
 // showMonth shows the period containing t in the current view and loads it.
@@ -319,25 +334,39 @@ func (s *calendarScreen) setMonth(t time.Time) {
 }
 
 func (s *calendarScreen) setDay(t time.Time) {
-	s.day = midnight(t.In(s.core.Location()))
+	s.day = midnight(t.In(s.loc()))
 	s.month = firstOfMonth(s.day)
+}
+
+// loc is the zone the calendar shows times in: the one picked for this
+// view, else the user's.
+func (s *calendarScreen) loc() *time.Location {
+	if s.shownIn != nil {
+		return s.shownIn
+	}
+	return s.core.Location()
 }
 
 // zoneChanged keeps the shown day when the user's zone changes.
 func (s *calendarScreen) zoneChanged() {
-	loc := s.core.Location()
+	s.showZone()
+	s.relocate()
+}
+
+// relocate keeps the shown day when the zone times are shown in changes.
+func (s *calendarScreen) relocate() {
+	loc := s.loc()
 	s.day = time.Date(s.day.Year(), s.day.Month(), s.day.Day(), 0, 0, 0, 0, loc)
 	s.month = firstOfMonth(s.day)
-	s.showZone()
 	if s.list != nil {
 		s.list.clear()
 	}
 	s.layoutView(nil)
 }
 
-// showZone names the user's zone in the toolbar.
+// showZone offers the user's zone in the toolbar's zone menu.
 func (s *calendarScreen) showZone() {
-	s.zone.SetText("Time zone: " + zoneName(s.core.Location()))
+	s.zone.setUser(s.core.Location())
 }
 
 // reload fetches the shown period's posts off the UI thread.
@@ -355,7 +384,17 @@ func (s *calendarScreen) reload() {
 		}
 	}
 	if view == viewList {
-		s.list.load(from, to, s.day, f, s.core.Location(), func(err error) {
+		s.b.run(func() func() {
+			ctx, cancel := s.b.ctx()
+			defer cancel()
+			all, err := s.core.Labels(ctx)
+			return func() {
+				if err == nil && gen == s.gen {
+					s.filters.setLabels(all)
+				}
+			}
+		})
+		s.list.load(from, to, s.day, f, s.loc(), func(err error) {
 			if gen != s.gen {
 				return
 			}
@@ -370,7 +409,26 @@ func (s *calendarScreen) reload() {
 	s.b.run(func() func() {
 		ctx, cancel := s.b.ctx()
 		defer cancel()
+		// the chips' labels come alongside, in a query of their own
+		type labelsResult struct {
+			labels map[int64][]data.Label
+			all    []data.Label // for the filter bar
+			err    error
+		}
+		lc := make(chan labelsResult, 1)
+		go func() {
+			ls, err := s.core.CalendarLabels(ctx, from, to)
+			var all []data.Label
+			if err == nil {
+				all, err = s.core.Labels(ctx)
+			}
+			lc <- labelsResult{ls, all, err}
+		}()
 		entries, err := s.core.Calendar(ctx, from, to, f)
+		lr := <-lc
+		if err == nil {
+			err = lr.err
+		}
 		return func() {
 			if gen != s.gen {
 				return
@@ -380,7 +438,9 @@ func (s *calendarScreen) reload() {
 				return
 			}
 			done()
+			s.labels = lr.labels
 			s.layoutView(entries)
+			s.filters.setLabels(lr.all)
 		}
 	})
 }
@@ -406,6 +466,15 @@ func (s *calendarScreen) setAccounts(accs []data.Account) {
 	s.banner.Hidden = len(accs) > 0
 	s.banner.Refresh()
 	s.filters.setAccounts(accs)
+	s.b.run(func() func() {
+		ctx, cancel := s.b.ctx()
+		defer cancel()
+		var locs []*time.Location
+		for _, a := range accs {
+			locs = append(locs, s.core.AccountZone(ctx, a.ID))
+		}
+		return func() { s.zone.setAccountZones(locs) }
+	})
 }
 
 // setStatus shows a short line beside the month name.
@@ -431,6 +500,7 @@ func (s *calendarScreen) layoutMonth(entries []data.CalendarEntry) {
 	for i, c := range s.cells {
 		day := start.AddDate(0, 0, i)
 		k := day.Format(time.DateOnly)
+		c.labels = s.labels
 		c.set(day, day.Month() == s.month.Month(), k == today, byDay[k], loc)
 	}
 }

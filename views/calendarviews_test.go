@@ -429,7 +429,7 @@ func TestCalendarShowsZone(t *testing.T) {
 	fc := newFakeCore(loc)
 	u := newTestUI(t, fc, fixedNow(loc))
 	c := u.calendar
-	if got := c.zone.Text; got != "Time zone: Europe/Berlin" {
+	if got := c.zone.sel.Selected; got != "Europe/Berlin (yours)" {
 		t.Errorf("zone = %q", got)
 	}
 	c.setView(viewDay)
@@ -439,7 +439,7 @@ func TestCalendarShowsZone(t *testing.T) {
 	}
 	u.onZoneChanged()
 	u.b.wait()
-	if got := c.zone.Text; got != "Time zone: America/New_York" {
+	if got := c.zone.sel.Selected; got != "America/New_York (yours)" {
 		t.Errorf("zone = %q", got)
 	}
 	call := fc.lastCall(t, "range")

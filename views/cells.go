@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"image/color"
 	"strconv"
 	"strings"
@@ -113,9 +114,11 @@ const maxDots = 3
 type postChip struct {
 	widget.BaseWidget
 	entry   data.CalendarEntry
-	text    string // "09:30 Hello world"
+	text    string       // "09:30 Hello world"
+	labels  []data.Label // a mark each at the chip's end; their names on hover
 	onTap   func()
 	hovered bool
+	drag    *dragger // set: the post can be dragged to another day (drag.go)
 }
 
 var (
@@ -136,6 +139,26 @@ func newPostChip(e data.CalendarEntry, loc *time.Location, onTap func()) *postCh
 func (c *postChip) setEntry(e data.CalendarEntry, loc *time.Location) {
 	c.entry, c.text = e, chipText(e, loc)
 	c.Refresh()
+}
+
+// setLabels marks the post's labels on the chip.
+func (c *postChip) setLabels(ls []data.Label) {
+	c.labels = ls
+	c.Refresh()
+}
+
+// shownText is the chip's text: on hover a labelled post names its labels
+// instead of its text.
+func (c *postChip) shownText() string {
+	if !c.hovered || len(c.labels) == 0 {
+		return c.text
+	}
+	names := make([]string, len(c.labels))
+	for i, l := range c.labels {
+		names[i] = l.Name
+	}
+	clock, _, _ := strings.Cut(c.text, " ")
+	return clock + " " + strings.Join(names, ", ")
 }
 
 func chipText(e data.CalendarEntry, loc *time.Location) string {
@@ -189,8 +212,14 @@ type postChipRenderer struct {
 	icon   *widget.Icon      // the state
 	dots   [maxDots]*canvas.Circle
 	ndots  int
+	series *widget.Icon // the repeat symbol of a post in a series; nil until one is shown
+	marks  [maxMarks]*canvas.Rectangle
+	nmarks int // labels marked, at the chip's end
 	label  *canvas.Text
 }
+
+// maxMarks is how many labels a chip marks.
+const maxMarks = 3
 
 const (
 	chipPad    = 3
@@ -227,10 +256,27 @@ func (r *postChipRenderer) Layout(size fyne.Size) {
 	if r.ndots > 0 {
 		x += chipPad - dotSpacing
 	}
-	r.label.Text = fitText(r.chip.text, size.Width-x-chipPad, r.label.TextSize, r.label.TextStyle)
+	if r.series != nil && !r.series.Hidden {
+		ss := is - 2
+		r.series.Resize(fyne.NewSquareSize(ss))
+		r.series.Move(fyne.NewPos(x, (size.Height-ss)/2))
+		x += ss + chipPad
+	}
+	end := size.Width - chipPad // the label marks go from the end leftwards
+	for i := r.nmarks - 1; i >= 0; i-- {
+		m := r.marks[i]
+		end -= dotSize
+		m.Resize(fyne.NewSize(dotSize, dotSize+3))
+		m.Move(fyne.NewPos(end, (size.Height-dotSize-3)/2))
+		end -= dotSpacing
+	}
+	if r.nmarks > 0 {
+		end -= chipPad - dotSpacing
+	}
+	r.label.Text = fitText(r.chip.shownText(), end-x, r.label.TextSize, r.label.TextStyle)
 	th := fyne.MeasureText(r.label.Text, r.label.TextSize, r.label.TextStyle).Height
 	r.label.Move(fyne.NewPos(x, (size.Height-th)/2))
-	r.label.Resize(fyne.NewSize(size.Width-x-chipPad, th))
+	r.label.Resize(fyne.NewSize(max(end-x, 0), th))
 }
 
 func (r *postChipRenderer) Refresh() {
@@ -262,6 +308,21 @@ func (r *postChipRenderer) Refresh() {
 	if res := stateIcon(r.chip.entry.State); r.icon.Resource != res {
 		r.icon.Resource, iconChanged = res, true
 	}
+	if r.chip.entry.SeriesID != 0 && r.series == nil {
+		r.series = widget.NewIcon(theme.NewColoredResource(theme.ViewRefreshIcon(), theme.ColorNameForeground))
+	}
+	if r.series != nil {
+		r.series.Hidden = r.chip.entry.SeriesID == 0
+	}
+	r.nmarks = min(len(r.chip.labels), maxMarks)
+	for i := range r.nmarks {
+		if r.marks[i] == nil {
+			r.marks[i] = canvas.NewRectangle(color.Transparent)
+			r.marks[i].CornerRadius = 1
+		}
+		r.marks[i].FillColor = labelColor(r.chip.labels[i].Colour)
+		r.marks[i].Refresh()
+	}
 	r.label.Color = th.Color(theme.ColorNameForeground, v)
 	r.label.TextStyle.Italic = r.chip.entry.State == data.StateDraft
 	r.bg.Refresh()
@@ -281,7 +342,23 @@ func (r *postChipRenderer) Objects() []fyne.CanvasObject {
 	for _, d := range r.dots {
 		objs = append(objs, d)
 	}
+	if r.series != nil && !r.series.Hidden {
+		objs = append(objs, r.series)
+	}
+	for _, m := range r.marks[:r.nmarks] {
+		objs = append(objs, m)
+	}
 	return append(objs, r.label)
+}
+
+// labelColor reads a label's "#rrggbb"; anything else is grey.
+func labelColor(s string) color.Color {
+	var c color.NRGBA
+	if n, err := fmt.Sscanf(s, "#%02x%02x%02x", &c.R, &c.G, &c.B); err != nil || n != 3 || len(s) != 7 {
+		return color.NRGBA{0x90, 0x90, 0x90, 0xff}
+	}
+	c.A = 0xff
+	return c
 }
 
 func (r *postChipRenderer) Destroy() {}
@@ -321,15 +398,17 @@ type dayCell struct {
 	inMonth bool
 	today   bool
 	entries []data.CalendarEntry
+	labels  map[int64][]data.Label // by post id, set before set; the chips mark them
 
 	onNew  func(day time.Time)
 	onOpen func(e data.CalendarEntry)
 	onMore func(day time.Time, entries []data.CalendarEntry)
+	drag   *dragger // lets the chips be dragged to another day (drag.go)
 
 	bg      *canvas.Rectangle // the cell
 	badge   *canvas.Rectangle // today's primary-coloured mark behind the number
 	number  *canvas.Text
-	add     *widget.Button
+	add     *plusButton
 	list    *fyne.Container
 	content *fyne.Container
 }
@@ -351,11 +430,11 @@ func newDayCell() *dayCell {
 	c.badge.CornerRadius = 8
 	c.number.Alignment = fyne.TextAlignCenter
 	c.number.TextStyle.Bold = true
-	c.add = ext(&widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.LowImportance, OnTapped: func() {
+	c.add = newPlusButton(func() {
 		if c.onNew != nil {
 			c.onNew(c.date)
 		}
-	}})
+	})
 	numberBox := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(28)),
 		container.NewStack(c.badge, c.number))
 	addBox := container.New(layout.NewGridWrapLayout(fyne.NewSquareSize(24)), c.add)
@@ -381,11 +460,11 @@ func (c *dayCell) set(day time.Time, inMonth, today bool, entries []data.Calenda
 		shown = entries[:maxChips-1]
 	}
 	for _, e := range shown {
-		objs = append(objs, newPostChip(e, loc, func() {
+		objs = append(objs, withDrag(c.drag, newPostChip(e, loc, func() {
 			if c.onOpen != nil {
 				c.onOpen(e)
 			}
-		}))
+		})))
 	}
 	if len(shown) < len(entries) {
 		more := ext(&widget.Button{Text: "+" + strconv.Itoa(len(entries)-len(shown)) + " more", Importance: widget.LowImportance,
@@ -395,6 +474,11 @@ func (c *dayCell) set(day time.Time, inMonth, today bool, entries []data.Calenda
 				}
 			}})
 		objs = append(objs, more)
+	}
+	for _, o := range objs {
+		if ch, ok := o.(*postChip); ok {
+			ch.labels = c.labels[ch.entry.PostID]
+		}
 	}
 	c.list.Objects = objs
 	c.list.Refresh()

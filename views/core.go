@@ -30,6 +30,8 @@ type Core interface {
 	// the list view: how many posts, and a page of them
 	CalendarCount(ctx context.Context, from, to time.Time, f data.CalendarFilter) (int, error)
 	CalendarPage(ctx context.Context, from, to time.Time, f data.CalendarFilter, offset, limit int) ([]data.CalendarEntry, error)
+	// the labels of the posts in [from, to), by post id, for the chips
+	CalendarLabels(ctx context.Context, from, to time.Time) (map[int64][]data.Label, error)
 
 	// accounts
 	Accounts(ctx context.Context) ([]data.Account, error)
@@ -68,6 +70,10 @@ type Core interface {
 	DraftFromPost(p data.Post, loc *time.Location) app.Draft
 	DeletePost(ctx context.Context, id int64) error
 	HeldByNetworks(ctx context.Context, postID int64) ([]string, error)
+	// dragging in the calendar: a post to another day or hour (clock in
+	// day's zone), an idea onto a day (drag.go)
+	MovePost(ctx context.Context, id int64, day time.Time, clock string) (time.Time, string, error)
+	DateIdea(ctx context.Context, id int64, at time.Time) (data.Post, []platforms.Problem, error)
 	// snippets and hashtag groups, labels, ideas, duplicates, delete
 	// with undo (snippets.go)
 	libraryCore

@@ -48,6 +48,8 @@ type fakeCore struct {
 	calendarAsked []calendarCall
 	pageRows      int
 	entryAccounts map[int64][]int64
+	entryLabels   map[int64][]data.Label // CalendarLabels' answer and the label filter's data
+	labelsAsked   int                    // CalendarLabels calls
 
 	scheduleErr  error
 	scheduleNote string
@@ -125,6 +127,9 @@ type fakeCore struct {
 
 	// posting times, the queue and series: see fakeQueue (queue_test.go)
 	q fakeQueue
+
+	// dragging in the calendar: see fakeDrag (drag_test.go)
+	drag fakeDrag
 
 	// media: AddMedia gives each path its own id (the same path the same
 	// id), refuses what the real core refuses (by extension here), and
@@ -270,6 +275,19 @@ func (f *fakeCore) CalendarPage(_ context.Context, from, to time.Time, flt data.
 	return es, nil
 }
 
+func (f *fakeCore) CalendarLabels(_ context.Context, from, to time.Time) (map[int64][]data.Label, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.labelsAsked++
+	out := map[int64][]data.Label{}
+	for _, e := range f.filtered(from, to, data.CalendarFilter{}) {
+		if ls := f.entryLabels[e.PostID]; len(ls) > 0 {
+			out[e.PostID] = ls
+		}
+	}
+	return out, nil
+}
+
 // filtered is what the store would answer (f.entries are in time order).
 func (f *fakeCore) filtered(from, to time.Time, flt data.CalendarFilter) []data.CalendarEntry {
 	var out []data.CalendarEntry
@@ -287,6 +305,11 @@ func (f *fakeCore) filtered(from, to time.Time, flt data.CalendarFilter) []data.
 		}
 		if len(flt.AccountIDs) > 0 && !slices.ContainsFunc(flt.AccountIDs, func(id int64) bool {
 			return slices.Contains(f.entryAccounts[e.PostID], id)
+		}) {
+			continue
+		}
+		if len(flt.LabelIDs) > 0 && !slices.ContainsFunc(f.entryLabels[e.PostID], func(l data.Label) bool {
+			return slices.Contains(flt.LabelIDs, l.ID)
 		}) {
 			continue
 		}

@@ -17,6 +17,7 @@ const (
 	allAccounts = "All accounts"
 	allNetworks = "All networks"
 	allStates   = "All states"
+	allLabels   = "All labels"
 )
 
 // stateChoices are the states the state filter offers, in its order.
@@ -33,17 +34,19 @@ var stateChoices = []struct {
 	{"Publishing", data.StatePublishing},
 }
 
-// filterBar is the calendar's filters: account, network and state, and a
-// search in the posts' text. Every view shows only the posts that pass.
+// filterBar is the calendar's filters: account, network, state and label,
+// and a search in the posts' text. Every view shows only the posts that
+// pass.
 type filterBar struct {
 	account, network, state *widget.Select
-	// Labels: a label Select goes here, after state, once posts have labels.
-	search *widget.Entry
-	clear  *widget.Button
-	obj    fyne.CanvasObject
+	label                   *widget.Select
+	search                  *widget.Entry
+	clear                   *widget.Button
+	obj                     fyne.CanvasObject
 
 	accounts []data.Account // in the account Select's order, after allAccounts
 	networks []string       // in the network Select's order, after allNetworks
+	labels   []data.Label   // in the label Select's order, after allLabels
 	quiet    bool           // set while the bar changes its own widgets
 
 	onChanged func(data.CalendarFilter)
@@ -59,16 +62,18 @@ func newFilterBar() *filterBar {
 		states = append(states, c.name)
 	}
 	f.state = ext(&widget.Select{Options: states, Selected: allStates, OnChanged: changed})
+	f.label = ext(&widget.Select{Options: []string{allLabels}, Selected: allLabels, OnChanged: changed})
 	f.search = ext(&widget.Entry{PlaceHolder: "Search posts", ActionItem: widget.NewIcon(theme.SearchIcon()), OnChanged: changed})
 	f.clear = ext(&widget.Button{Text: "Clear", Icon: theme.ContentClearIcon(), Importance: widget.LowImportance, OnTapped: f.reset})
 	f.clear.Hide()
 	// fixed widths: a long account name is cut rather than widening the window
 	h := f.search.MinSize().Height
 	f.obj = container.NewHBox(
-		container.New(layout.NewGridWrapLayout(fyne.NewSize(150, h)), f.account),
-		container.New(layout.NewGridWrapLayout(fyne.NewSize(140, h)), f.network),
-		container.New(layout.NewGridWrapLayout(fyne.NewSize(140, h)), f.state),
-		container.New(layout.NewGridWrapLayout(fyne.NewSize(180, h)), f.search), f.clear)
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(130, h)), f.account),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(125, h)), f.network),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(115, h)), f.state),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(115, h)), f.label),
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(150, h)), f.search), f.clear)
 	return f
 }
 
@@ -83,6 +88,9 @@ func (f *filterBar) filter() data.CalendarFilter {
 	}
 	if i := f.state.SelectedIndex(); i > 0 {
 		out.States = []data.PostState{stateChoices[i-1].state}
+	}
+	if i := f.label.SelectedIndex(); i > 0 {
+		out.LabelIDs = []int64{f.labels[i-1].ID}
 	}
 	out.Text = f.search.Text
 	return out
@@ -106,6 +114,7 @@ func (f *filterBar) reset() {
 	f.account.SetSelectedIndex(0)
 	f.network.SetSelectedIndex(0)
 	f.state.SetSelectedIndex(0)
+	f.label.SetSelectedIndex(0)
 	f.search.SetText("")
 	f.quiet = false
 	f.changed()
@@ -150,6 +159,32 @@ func (f *filterBar) setAccounts(accs []data.Account) {
 	}
 	f.quiet = false
 	if now := f.filter(); !slices.Equal(now.AccountIDs, wasAcc) || !slices.Equal(now.Networks, wasNet) {
+		f.changed()
+	}
+}
+
+// setLabels offers the labels, keeping the chosen one while it is there
+// (a deleted label falls back to "All labels", which reloads).
+func (f *filterBar) setLabels(ls []data.Label) {
+	if slices.Equal(ls, f.labels) {
+		return
+	}
+	was := f.filter().LabelIDs
+	f.labels = ls
+	opts := []string{allLabels}
+	for _, l := range ls {
+		opts = append(opts, l.Name)
+	}
+	f.quiet = true
+	f.label.SetOptions(opts)
+	f.label.SetSelectedIndex(0)
+	for i, l := range ls {
+		if len(was) > 0 && l.ID == was[0] {
+			f.label.SetSelectedIndex(i + 1)
+		}
+	}
+	f.quiet = false
+	if !slices.Equal(f.filter().LabelIDs, was) {
 		f.changed()
 	}
 }

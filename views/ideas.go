@@ -32,6 +32,7 @@ type ideasPanel struct {
 
 	onOpen     func(postID int64)
 	onSchedule func(postID int64)
+	drag       *dragger // the calendar's: an idea dragged onto a day gets it (drag.go)
 }
 
 func newIdeasPanel(core Core, b *bridge) *ideasPanel { return &ideasPanel{core: core, b: b} }
@@ -108,7 +109,7 @@ func (p *ideasPanel) row(it data.Idea) fyne.CanvasObject {
 			p.onSchedule(id)
 		}
 	}})
-	return container.NewBorder(nil, nil, nil, schedule, container.NewStack(open, container.NewVBox(label, sub)))
+	return newIdeaItem(id, container.NewBorder(nil, nil, nil, schedule, container.NewStack(open, container.NewVBox(label, sub))), p)
 }
 
 // onNew asks for the idea's text and keeps it as an undated draft.
@@ -174,10 +175,13 @@ func (u *MainUI) onDuplicated(p data.Post) {
 
 // calendarWithIdeas is the calendar tab: a slim bar on top with the undo
 // banner and the "Ideas" button, and the calendar, with the ideas beside it
-// while they are shown (where an idea can later be dragged onto a day).
+// while they are shown (an idea dragged from there onto a day or an hour
+// gets that date: drag.go).
 // The ideas start hidden: the month needs the window's width.
 func (u *MainUI) calendarWithIdeas() fyne.CanvasObject {
 	cal, ideas := u.calendar.build(), u.ideas.build()
+	u.ideas.drag = u.calendar.drag
+	u.calendar.drag.say = u.flash
 	body := container.NewStack(cal)
 	p := u.ideas
 	p.toggle = ext(&widget.Button{Text: "Ideas", Icon: theme.MenuExpandIcon(), Importance: widget.LowImportance})

@@ -36,6 +36,7 @@ type timeGrid struct {
 	onNew  func(at time.Time)
 	onOpen func(e data.CalendarEntry)
 	onMore func(day time.Time, entries []data.CalendarEntry)
+	drag   *dragger // lets the chips be dragged to another hour (drag.go)
 }
 
 func newTimeGrid(days int) *timeGrid {
@@ -66,6 +67,7 @@ func newTimeGrid(days int) *timeGrid {
 					g.onMore(at, es)
 				}
 			}
+			c.grid = g
 			g.cells[d][h] = c
 			row = append(row, c)
 		}
@@ -151,6 +153,7 @@ type hourCell struct {
 	onNew  func(at time.Time)
 	onOpen func(e data.CalendarEntry)
 	onMore func(at time.Time, entries []data.CalendarEntry)
+	grid   *timeGrid // its drag lets the chips be dragged (drag.go)
 
 	bg      *canvas.Rectangle
 	list    *fyne.Container
@@ -191,11 +194,11 @@ func (c *hourCell) set(day time.Time, today bool, entries []data.CalendarEntry, 
 		shown = entries[:maxHourChips-1]
 	}
 	for _, e := range shown {
-		objs = append(objs, newPostChip(e, loc, func() {
+		objs = append(objs, withDrag(c.grid.drag, newPostChip(e, loc, func() {
 			if c.onOpen != nil {
 				c.onOpen(e)
 			}
-		}))
+		})))
 	}
 	if len(shown) < len(entries) {
 		objs = append(objs, ext(&widget.Button{Text: "+" + strconv.Itoa(len(entries)-len(shown)) + " more",
