@@ -109,14 +109,7 @@ func (s *Store) SetAccountState(ctx context.Context, id int64, st AccountState) 
 		return fmt.Errorf("account %d: unknown state %q", id, st)
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET state = ? WHERE id = ?`, st, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `UPDATE accounts SET state = ? WHERE id = ?`, st, id)
 	})
 	if err != nil {
 		return fmt.Errorf("account %d: %w", id, err)

@@ -92,14 +92,7 @@ func (s *Store) SaveLabel(ctx context.Context, l Label) (Label, error) {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE labels SET name = ?, colour = ? WHERE id = ?`, l.Name, l.Colour, l.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `UPDATE labels SET name = ?, colour = ? WHERE id = ?`, l.Name, l.Colour, l.ID)
 	})
 	if err != nil {
 		return l, fmt.Errorf("label %d: %w", l.ID, err)
@@ -109,12 +102,8 @@ func (s *Store) SaveLabel(ctx context.Context, l Label) (Label, error) {
 
 // DeleteLabel removes a label from every post and from the list.
 func (s *Store) DeleteLabel(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM labels WHERE id = ?`, id)
-	if err != nil {
+	if err := execOne(ctx, s.w, `DELETE FROM labels WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("label %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("label %d: %w", id, ErrNotFound)
 	}
 	return nil
 }

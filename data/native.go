@@ -244,12 +244,8 @@ func (s *Store) FailedRemoteChanges(ctx context.Context) ([]RemoteChange, error)
 // DismissRemoteChange removes a failed change once the user has read it.
 func (s *Store) DismissRemoteChange(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM remote_changes WHERE id = ? AND state = 'failed'`, id)
-		if err != nil {
+		if err := execOne(ctx, tx, `DELETE FROM remote_changes WHERE id = ? AND state = 'failed'`, id); err != nil {
 			return fmt.Errorf("dismiss remote change %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("dismiss remote change %d: %w", id, ErrNotFound)
 		}
 		return nil
 	})

@@ -263,14 +263,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 		if err := queueRemoteCancels(ctx, tx, id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `DELETE FROM posts WHERE id = ?`, id)
 	})
 	if err != nil {
 		return fmt.Errorf("post %d: %w", id, err)

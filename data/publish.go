@@ -298,12 +298,8 @@ func (s *Store) SetTargetState(ctx context.Context, id int64, st TargetState, ms
 // its own transaction the moment the network created something.
 func (s *Store) SetTargetPending(ctx context.Context, id int64, pending []byte) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE targets SET pending = ? WHERE id = ?`, pending, id)
-		if err != nil {
+		if err := execOne(ctx, tx, `UPDATE targets SET pending = ? WHERE id = ?`, pending, id); err != nil {
 			return fmt.Errorf("target %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("target %d: %w", id, ErrNotFound)
 		}
 		return nil
 	})

@@ -37,14 +37,7 @@ func (s *Store) SetAccountZone(ctx context.Context, accountID int64, zone string
 		return fmt.Errorf("account %d: %q is not a time zone name", accountID, zone)
 	}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE accounts SET zone = ? WHERE id = ?`, zone, accountID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `UPDATE accounts SET zone = ? WHERE id = ?`, zone, accountID)
 	})
 	if err != nil {
 		return fmt.Errorf("account %d: %w", accountID, err)
@@ -102,14 +95,7 @@ func (s *Store) AddQueueSlots(ctx context.Context, accountID int64, days []time.
 // DeleteQueueSlot removes one posting time, or returns ErrNotFound.
 func (s *Store) DeleteQueueSlot(ctx context.Context, id int64) error {
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM queue_slots WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `DELETE FROM queue_slots WHERE id = ?`, id)
 	})
 	if err != nil {
 		return fmt.Errorf("posting time %d: %w", id, err)

@@ -116,15 +116,8 @@ func (s *Store) SaveSnippet(ctx context.Context, sn SavedSnippet) (SavedSnippet,
 			sn.CreatedAt = time.UnixMilli(t.UnixMilli()).UTC()
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE snippets SET kind = ?, name = ?, body = ? WHERE id = ?`,
+		return execOne(ctx, tx, `UPDATE snippets SET kind = ?, name = ?, body = ? WHERE id = ?`,
 			sn.Kind, sn.Name, sn.Body, sn.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
 	})
 	if err != nil {
 		return sn, fmt.Errorf("snippet %q: %w", sn.Name, err)
@@ -134,12 +127,8 @@ func (s *Store) SaveSnippet(ctx context.Context, sn SavedSnippet) (SavedSnippet,
 
 // DeleteSnippet removes a snippet.
 func (s *Store) DeleteSnippet(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM snippets WHERE id = ?`, id)
-	if err != nil {
+	if err := execOne(ctx, s.w, `DELETE FROM snippets WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("snippet %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("snippet %d: %w", id, ErrNotFound)
 	}
 	return nil
 }

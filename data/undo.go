@@ -226,14 +226,7 @@ func (s *Store) DeletePostForUndo(ctx context.Context, id int64) (*DeletedPost, 
 		} else if err := queueRemoteCancels(ctx, tx, id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return execOne(ctx, tx, `DELETE FROM posts WHERE id = ?`, id)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("post %d: %w", id, err)
