@@ -22,27 +22,36 @@ import (
 
 var benchMonth = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 
+// benchStore is a store built once per test binary (and removed by
+// TestMain's caller's temp cleanup only when the OS clears /tmp: benchmarks
+// are run by hand and by `make bench`).
+type benchStore struct {
+	once       sync.Once
+	dir        string
+	err        error
+	monthPosts int
+}
+
 var (
-	benchOnce sync.Once
-	benchDir  string
-	benchErr  error
+	benchMonthStore = &benchStore{monthPosts: 500}    // the month view's budget
+	benchListStore  = &benchStore{monthPosts: 10_000} // the list view's range
 )
 
-func benchCore(b *testing.B) *app.App {
+func benchCore(b *testing.B, st *benchStore) *app.App {
 	b.Helper()
-	benchOnce.Do(func() {
-		if benchDir, benchErr = os.MkdirTemp("", "localpost-views-bench-"); benchErr != nil {
+	st.once.Do(func() {
+		if st.dir, st.err = os.MkdirTemp("", "localpost-views-bench-"); st.err != nil {
 			return
 		}
 		f := datatest.Standard()
 		f.Start = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
-		f.Month, f.MonthPosts = benchMonth, 500
-		benchErr = datatest.Build(benchDir, f)
+		f.Month, f.MonthPosts = benchMonth, st.monthPosts
+		st.err = datatest.Build(st.dir, f)
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	if st.err != nil {
+		b.Fatal(st.err)
 	}
-	core, err := app.New(app.Config{DataDir: benchDir, Secrets: data.MemorySecrets()})
+	core, err := app.New(app.Config{DataDir: st.dir, Secrets: data.MemorySecrets()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +81,7 @@ func shown(u *MainUI) int {
 }
 
 func BenchmarkMonthView(b *testing.B) {
-	core := benchCore(b)
+	core := benchCore(b, benchMonthStore)
 	b.Run("build", func(b *testing.B) {
 		// A new calendar screen built, filled with the month (query
 		// included) and laid out in a 1280×800 window.
@@ -112,4 +121,41 @@ func BenchmarkMonthView(b *testing.B) {
 			b.Fatalf("the month shows %d posts, want 500", n)
 		}
 	})
+}
+
+// BenchmarkListView scrolls the list view over a month of 10,000 posts
+// (100,000 in the store): each op scrolls a screenful (20 rows) further,
+// wrapping at the end, and waits for its rows to be read and shown.
+// rows-built is how many row widgets the list built in all. Fyne keeps
+// rows scrolled out of view in a sync.Pool, which the garbage collector
+// empties, so rows are rebuilt now and then as the list scrolls; what stays
+// bounded is the rows alive at once (a screenful or two, see
+// TestListViewIsVirtualised) and the pages kept (maxListPages).
+func BenchmarkListView(b *testing.B) {
+	core := benchCore(b, benchListStore)
+	u := benchUI(b, core)
+	c := u.calendar
+	c.showMonth(benchMonth)
+	u.b.wait()
+	c.setView(viewList)
+	u.b.wait()
+	l := c.list
+	if n := l.list.Length(); n != 10_000 {
+		b.Fatalf("the list holds %d posts, want 10,000", n)
+	}
+	i := 0
+	cpu := datatest.ProcessCPU()
+	for b.Loop() {
+		i = (i + 20) % 10_000
+		l.list.ScrollTo(i)
+		u.b.wait()
+		if _, ok := l.entry(i); !ok {
+			b.Fatalf("row %d not read after scrolling to it", i)
+		}
+	}
+	b.ReportMetric(float64(datatest.ProcessCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(l.created), "rows-built")
+	if len(l.pages) > maxListPages {
+		b.Errorf("the list keeps %d pages of posts, at most %d allowed", len(l.pages), maxListPages)
+	}
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -242,11 +243,12 @@ func TestListViewRowsAndJump(t *testing.T) {
 	}
 	// Rows show the day (today by name) and the chip.
 	var rows []*listRow
-	for _, r := range l.rows {
-		if r.chip.entry.PostID != 0 {
+	walk(t, l.list, func(o fyne.CanvasObject) bool {
+		if r, ok := o.(*listRow); ok && r.Visible() && r.chip.entry.PostID != 0 {
 			rows = append(rows, r)
 		}
-	}
+		return false
+	})
 	slices.SortFunc(rows, func(a, b *listRow) int { return int(a.chip.entry.PostID - b.chip.entry.PostID) })
 	if len(rows) < 15 {
 		t.Fatalf("%d rows shown", len(rows))

@@ -31,8 +31,7 @@ type listView struct {
 	empty *widget.Label
 	obj   fyne.CanvasObject
 
-	created int                          // rows the list has built (CreateItem calls)
-	rows    map[*fyne.Container]*listRow // the widgets of each built row
+	created int // rows the list has built (CreateItem calls)
 
 	from, to time.Time
 	filter   data.CalendarFilter
@@ -47,7 +46,7 @@ type listView struct {
 
 func newListView(core Core, b *bridge, now func() time.Time) *listView {
 	l := &listView{core: core, b: b, now: now, loc: core.Location(),
-		pages: map[int][]data.CalendarEntry{}, pending: map[int]bool{}, rows: map[*fyne.Container]*listRow{}}
+		pages: map[int][]data.CalendarEntry{}, pending: map[int]bool{}}
 	l.list = widget.NewList(func() int { return l.n }, l.createRow, l.updateRow)
 	l.empty = ext(&widget.Label{Text: "No posts in this range.", Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance})
 	l.empty.Hide()
@@ -56,10 +55,16 @@ func newListView(core Core, b *bridge, now func() time.Time) *listView {
 }
 
 // listRow is one row: the day, then the post's chip (time, state, text).
+// The list keeps rows scrolled out of view in a pool and the collector may
+// free them, so nothing else holds on to a row.
 type listRow struct {
+	widget.BaseWidget
 	day  *widget.Label
 	chip *postChip
+	box  *fyne.Container
 }
+
+func (r *listRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
 func (l *listView) createRow() fyne.CanvasObject {
 	l.created++
@@ -74,13 +79,12 @@ func (l *listView) createRow() fyne.CanvasObject {
 	}
 	w := canvas.NewRectangle(color.Transparent)
 	w.SetMinSize(fyne.NewSize(120, 0))
-	box := container.NewBorder(nil, nil, container.NewStack(w, r.day), nil, r.chip)
-	l.rows[box] = r
-	return box
+	r.box = container.NewBorder(nil, nil, container.NewStack(w, r.day), nil, r.chip)
+	return ext(r)
 }
 
 func (l *listView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	r := l.rows[o.(*fyne.Container)]
+	r := o.(*listRow)
 	e, ok := l.entry(id)
 	if !ok {
 		r.day.SetText("Loading…")
