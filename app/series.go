@@ -158,3 +158,72 @@ func (a *App) DeleteSeriesFrom(ctx context.Context, postID int64) (deleted, kept
 	a.Wake()
 	return len(ids), kept, nil
 }
+
+// UpdateSeriesFrom schedules the edited draft of a post of a series (its
+// PostID) and applies it to every later post of the series still draft or
+// scheduled: text, title, media with alt texts, accounts with their
+// variants and options, labels; they are all scheduled. When the time of
+// day (or zone) changed, each later post moves to the new time on its own
+// date, resolved as ResolveTime does (notes say where a DST change moved
+// one); otherwise later posts keep their times. Posts publishing,
+// published, uncertain, failed or missed stay as they are (kept counts
+// them). Everything is changed in one transaction; networks holding a
+// post for their own scheduler are told as Schedule tells them.
+func (a *App) UpdateSeriesFrom(ctx context.Context, postID int64, d Draft) (changed, kept int, notes []string, err error) {
+	if probs := a.Check(ctx, d); len(probs) > 0 {
+		return 0, 0, nil, &ProblemsError{probs}
+	}
+	if d.Zone == nil {
+		d.Zone = a.Location()
+	}
+	at, note, err := ResolveTime(d.Day, d.Clock, d.Zone)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if at.Before(a.now().Add(-time.Minute)) {
+		return 0, 0, nil, ErrInPast
+	}
+	if note != "" {
+		notes = append(notes, note)
+	}
+	d.PostID = postID
+	var moved bool
+	edit := func(old data.Post) (data.Post, error) {
+		if old.ID == postID {
+			ol := postZone(old, d.Zone)
+			moved = old.PlannedAt.IsZero() || ol.String() != d.Zone.String() ||
+				old.PlannedAt.In(ol).Format("15:04") != d.Clock
+			return toPost(d, at, data.StateScheduled), nil
+		}
+		t := old.PlannedAt
+		if moved { // the same new clock on the post's own date
+			var note string
+			var err error
+			t, note, err = ResolveTime(old.PlannedAt.In(postZone(old, d.Zone)), d.Clock, d.Zone)
+			if err != nil {
+				return data.Post{}, err
+			}
+			if note != "" {
+				notes = append(notes, note)
+			}
+		}
+		return toPost(d, t, data.StateScheduled), nil
+	}
+	ids, kept, err := a.Store.UpdateSeriesFrom(ctx, postID, edit)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	a.changed()
+	a.Wake() // a network holding a post is told by the publisher (native.go)
+	return len(ids), kept, slices.Compact(notes), nil
+}
+
+// postZone is the zone a post was planned in, def when it has none.
+func postZone(p data.Post, def *time.Location) *time.Location {
+	if p.Zone != "" {
+		if l, err := time.LoadLocation(p.Zone); err == nil {
+			return l
+		}
+	}
+	return def
+}

@@ -139,3 +139,150 @@ func TestScheduleSeriesAndDeleteFuture(t *testing.T) {
 		t.Fatalf("capped series: n=%d note=%q err=%v", n, note, err)
 	}
 }
+
+func TestUpdateSeriesFrom(t *testing.T) {
+	berlin := tmZone(t, "Europe/Berlin")
+	e := newQueueEnv(t, tmInstant(t, "2026-03-01T12:00:00Z"))
+	acc := e.account(t, "@a", "")
+	ctx := context.Background()
+	d := Draft{Text: "weekly tip", AccountIDs: []int64{acc.ID}, Labels: []string{"tips"}, Day: dayOf(t, "2026-03-16", berlin), Clock: "09:00", Zone: berlin}
+	first, _, _, err := e.app.ScheduleSeries(ctx, d, Repeat{Every: 1, Unit: data.SeriesWeeks, Count: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, _ := e.app.PostSeries(ctx, first.ID)
+	ids, _ := e.app.Store.SeriesPosts(ctx, sr.ID)
+	if len(ids) != 4 {
+		t.Fatalf("series posts %v", ids)
+	}
+	// The third (30 March, summer time) was published.
+	p2, _ := e.app.Post(ctx, ids[2])
+	if err := e.app.Store.SetTargetState(ctx, p2.Targets[0].ID, data.StatePublished, "", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// "Only this one": Schedule changes the first alone; it stays in the series.
+	one := e.app.DraftFromPost(first, berlin)
+	one.Text = "only the first"
+	if _, _, err := e.app.Schedule(ctx, one); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		p, _ := e.app.Post(ctx, id)
+		if want := map[bool]string{true: "only the first", false: "weekly tip"}[i == 0]; p.Text != want {
+			t.Errorf("after only this one: post %d says %q, want %q", i, p.Text, want)
+		}
+		if got, err := e.app.PostSeries(ctx, id); err != nil || got.ID != sr.ID {
+			t.Errorf("post %d left the series: %v", i, err)
+		}
+	}
+
+	// "This and all later ones" from the second: new text, media with alt,
+	// a variant, labels and 10:30 instead of 09:00.
+	img, err := e.app.AddMedia(ctx, writePNG(t, t.TempDir(), "tip.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img.Alt = "a chart"
+	p1, _ := e.app.Post(ctx, ids[1])
+	ed := e.app.DraftFromPost(p1, berlin)
+	ed.Text, ed.Clock, ed.Media, ed.Labels = "new tip", "10:30", []DraftMedia{img}, []string{"tips", "new"}
+	ed.Variants = map[int64]Variant{acc.ID: {Text: "new tip for mastodon"}}
+	changed, kept, notes, err := e.app.UpdateSeriesFrom(ctx, ids[1], ed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed != 2 || kept != 1 || len(notes) != 0 {
+		t.Fatalf("changed %d kept %d notes %q; want 2, 1, none", changed, kept, notes)
+	}
+	want := []struct {
+		text, at string
+		edited   bool
+	}{
+		{"only the first", "2026-03-16T08:00:00Z", false},
+		{"new tip", "2026-03-23T09:30:00Z", true},     // 10:30 CET
+		{"weekly tip", "2026-03-30T07:00:00Z", false}, // published: kept
+		{"new tip", "2026-04-06T08:30:00Z", true},     // 10:30 CEST
+	}
+	for i, id := range ids {
+		p, _ := e.app.Post(ctx, id)
+		w := want[i]
+		if p.Text != w.text || !p.PlannedAt.Equal(tmInstant(t, w.at)) {
+			t.Errorf("post %d: %q at %s; want %q at %s", i, p.Text, p.PlannedAt.Format(time.RFC3339), w.text, w.at)
+		}
+		if !w.edited {
+			continue
+		}
+		if len(p.Media) != 1 || p.Media[0].ID != img.MediaID || p.Media[0].Alt != "a chart" ||
+			len(p.Targets) != 1 || p.Targets[0].TextOverride != "new tip for mastodon" || p.Targets[0].State != data.StateScheduled ||
+			strings.Join(p.Labels, ",") != "tips,new" {
+			t.Errorf("post %d: media %+v targets %+v labels %v", i, p.Media, p.Targets, p.Labels)
+		}
+	}
+
+	// A daily series at 09:00 moved to 02:30 from 28 March: on 29 March
+	// 02:30 does not exist in Berlin; that post goes at 03:30, noted.
+	first, _, _, err = e.app.ScheduleSeries(ctx, Draft{Text: "daily", AccountIDs: []int64{acc.ID}, Day: dayOf(t, "2026-03-27", berlin), Clock: "09:00", Zone: berlin},
+		Repeat{Every: 1, Unit: data.SeriesDays, Count: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, _ = e.app.PostSeries(ctx, first.ID)
+	ids, _ = e.app.Store.SeriesPosts(ctx, sr.ID)
+	p1, _ = e.app.Post(ctx, ids[1])
+	ed = e.app.DraftFromPost(p1, berlin)
+	ed.Clock = "02:30"
+	changed, kept, notes, err = e.app.UpdateSeriesFrom(ctx, ids[1], ed)
+	if err != nil || changed != 3 || kept != 0 || len(notes) != 1 || !strings.Contains(notes[0], "29 March") {
+		t.Fatalf("daily to 02:30: changed %d kept %d notes %q err %v", changed, kept, notes, err)
+	}
+	var ats []time.Time
+	for _, id := range ids {
+		p, _ := e.app.Post(ctx, id)
+		ats = append(ats, p.PlannedAt)
+	}
+	if want := "2026-03-27T08:00Z,2026-03-28T01:30Z,2026-03-29T01:30Z,2026-03-30T00:30Z"; fmtAll(ats) != want {
+		t.Fatalf("daily moved to 02:30:\n got %s\nwant %s", fmtAll(ats), want)
+	}
+
+	// The time gone by: refused, nothing changed.
+	ed.Day, ed.Clock = dayOf(t, "2026-02-01", berlin), "09:00"
+	if _, _, _, err := e.app.UpdateSeriesFrom(ctx, ids[1], ed); !errors.Is(err, ErrInPast) {
+		t.Fatalf("past: %v, want ErrInPast", err)
+	}
+	// A post on its own has no series.
+	lone, _, _ := e.app.Schedule(ctx, Draft{Text: "alone", AccountIDs: []int64{acc.ID}, Day: dayOf(t, "2026-03-20", berlin), Clock: "10:00", Zone: berlin})
+	ed = e.app.DraftFromPost(lone, berlin)
+	if _, _, _, err := e.app.UpdateSeriesFrom(ctx, lone.ID, ed); !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("lone: %v, want ErrNotFound", err)
+	}
+}
+
+// Deleting one post of a series can be undone, back into its series.
+func TestSeriesDeleteOneUndo(t *testing.T) {
+	berlin := tmZone(t, "Europe/Berlin")
+	e := newQueueEnv(t, tmInstant(t, "2026-03-01T12:00:00Z"))
+	acc := e.account(t, "@a", "")
+	ctx := context.Background()
+	first, _, _, err := e.app.ScheduleSeries(ctx, Draft{Text: "tip", AccountIDs: []int64{acc.ID}, Day: dayOf(t, "2026-03-16", berlin), Clock: "09:00", Zone: berlin},
+		Repeat{Every: 1, Unit: data.SeriesWeeks, Count: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, _ := e.app.PostSeries(ctx, first.ID)
+	ids, _ := e.app.Store.SeriesPosts(ctx, sr.ID)
+	undo, err := e.app.DeleteWithUndo(ctx, ids[1])
+	if err != nil || !undo {
+		t.Fatalf("delete: undo=%v %v", undo, err)
+	}
+	back, err := e.app.UndoDelete(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.app.PostSeries(ctx, back.ID); err != nil || got.ID != sr.ID {
+		t.Fatalf("restored post's series %+v, %v; want %d", got, err, sr.ID)
+	}
+	if left, _ := e.app.Store.SeriesPosts(ctx, sr.ID); len(left) != 3 {
+		t.Fatalf("series after undo: %v", left)
+	}
+}

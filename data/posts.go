@@ -174,78 +174,82 @@ func (s *Store) UpdatePost(ctx context.Context, p Post) (Post, error) {
 	if err := checkNewTargets(&p); err != nil {
 		return p, fmt.Errorf("post %d: %w", p.ID, err)
 	}
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := queueRemoteChanges(ctx, tx, p); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE posts SET text = ?, title = ?, planned_at = ?, zone = ?, snippet = ?, updated_at = ?
-			WHERE id = ?`, p.Text, p.Title, ms(p.PlannedAt), p.Zone, Snippet(p.Title, p.Text), now().UnixMilli(), p.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		n, err := lockedTargets(ctx, tx, p.ID, StatePublishing, StatePublished)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%w: %d of its targets are publishing or published; duplicate it to change it", ErrPostLocked, n)
-		}
-
-		existing := map[int64]int64{} // account id → target id
-		rows, err := tx.QueryContext(ctx, `SELECT id, account_id FROM targets WHERE post_id = ?`, p.ID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var tid, aid int64
-			if err := rows.Scan(&tid, &aid); err != nil {
-				rows.Close()
-				return err
-			}
-			existing[aid] = tid
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-
-		keep := map[int64]bool{}
-		for _, t := range p.Targets {
-			tid, ok := existing[t.AccountID]
-			if !ok {
-				if err := insertTarget(ctx, tx, p.ID, t); err != nil {
-					return err
-				}
-				continue
-			}
-			keep[t.AccountID] = true
-			if _, err := tx.ExecContext(ctx, `UPDATE targets SET text_override = ?, options = ?, state = ?, next_attempt_at = NULL
-				WHERE id = ?`, t.TextOverride, t.Options, t.State, tid); err != nil {
-				return fmt.Errorf("target %d: %w", tid, err)
-			}
-		}
-		for aid, tid := range existing {
-			if !keep[aid] {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM targets WHERE id = ?`, tid); err != nil {
-					return fmt.Errorf("target %d: %w", tid, err)
-				}
-			}
-		}
-		if err := writePostMedia(ctx, tx, p.ID, p.Media); err != nil {
-			return err
-		}
-		if err := writePostLabels(ctx, tx, p.ID, p.Labels); err != nil {
-			return err
-		}
-		return refreshPost(ctx, tx, p.ID)
-	})
+	err := s.withTx(ctx, func(tx *sql.Tx) error { return updatePost(ctx, tx, p) })
 	if err != nil {
 		return p, fmt.Errorf("post %d: %w", p.ID, err)
 	}
 	return s.Post(ctx, p.ID)
+}
+
+// updatePost is UpdatePost inside tx, for p already checked with
+// checkNewTargets (UpdateSeriesFrom changes several posts in one go).
+func updatePost(ctx context.Context, tx *sql.Tx, p Post) error {
+	if err := queueRemoteChanges(ctx, tx, p); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE posts SET text = ?, title = ?, planned_at = ?, zone = ?, snippet = ?, updated_at = ?
+		WHERE id = ?`, p.Text, p.Title, ms(p.PlannedAt), p.Zone, Snippet(p.Title, p.Text), now().UnixMilli(), p.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	n, err := lockedTargets(ctx, tx, p.ID, StatePublishing, StatePublished)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("%w: %d of its targets are publishing or published; duplicate it to change it", ErrPostLocked, n)
+	}
+
+	existing := map[int64]int64{} // account id → target id
+	rows, err := tx.QueryContext(ctx, `SELECT id, account_id FROM targets WHERE post_id = ?`, p.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var tid, aid int64
+		if err := rows.Scan(&tid, &aid); err != nil {
+			rows.Close()
+			return err
+		}
+		existing[aid] = tid
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	keep := map[int64]bool{}
+	for _, t := range p.Targets {
+		tid, ok := existing[t.AccountID]
+		if !ok {
+			if err := insertTarget(ctx, tx, p.ID, t); err != nil {
+				return err
+			}
+			continue
+		}
+		keep[t.AccountID] = true
+		if _, err := tx.ExecContext(ctx, `UPDATE targets SET text_override = ?, options = ?, state = ?, next_attempt_at = NULL
+			WHERE id = ?`, t.TextOverride, t.Options, t.State, tid); err != nil {
+			return fmt.Errorf("target %d: %w", tid, err)
+		}
+	}
+	for aid, tid := range existing {
+		if !keep[aid] {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM targets WHERE id = ?`, tid); err != nil {
+				return fmt.Errorf("target %d: %w", tid, err)
+			}
+		}
+	}
+	if err := writePostMedia(ctx, tx, p.ID, p.Media); err != nil {
+		return err
+	}
+	if err := writePostLabels(ctx, tx, p.ID, p.Labels); err != nil {
+		return err
+	}
+	return refreshPost(ctx, tx, p.ID)
 }
 
 // DeletePost deletes a post that is not publishing (else ErrPostLocked),

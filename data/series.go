@@ -71,6 +71,9 @@ func (s *Store) CreateSeries(ctx context.Context, sr Series, posts []Post) (Seri
 			if err := writePostMedia(ctx, tx, id, p.Media); err != nil {
 				return fmt.Errorf("post %d: %w", i+1, err)
 			}
+			if err := writePostLabels(ctx, tx, id, p.Labels); err != nil {
+				return fmt.Errorf("post %d: %w", i+1, err)
+			}
 			if err := refreshPost(ctx, tx, id); err != nil {
 				return fmt.Errorf("post %d: %w", i+1, err)
 			}
@@ -168,4 +171,88 @@ func (s *Store) DeleteSeriesFrom(ctx context.Context, seriesID int64, from time.
 		return nil, 0, fmt.Errorf("series %d: %w", seriesID, err)
 	}
 	return deleted, kept, nil
+}
+
+// UpdateSeriesFrom changes a post of a series and every later one (planned
+// at or after it), in one transaction: edit gets each post as stored and
+// returns it as it is to be (its ID and series stay); it is called for the
+// post itself first, then the later ones by time. The post itself is
+// changed as UpdatePost does (ErrPostLocked when publishing or published);
+// a later post is changed only while all its targets are draft or
+// scheduled, the others (publishing, published, uncertain, failed, missed)
+// are kept as they are and counted. A network holding a changed post for
+// its own scheduler is told in the same transaction (native.go). It
+// returns the ids changed, the post first, and how many were kept.
+func (s *Store) UpdateSeriesFrom(ctx context.Context, postID int64, edit func(old Post) (Post, error)) (changed []int64, kept int, err error) {
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		var seriesID sql.NullInt64
+		var from sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT series_id, planned_at FROM posts WHERE id = ?`, postID).Scan(&seriesID, &from)
+		if err != nil {
+			return notFound(err)
+		}
+		if !seriesID.Valid {
+			return fmt.Errorf("%w: the post is not part of a series", ErrNotFound)
+		}
+		ids := []int64{postID}
+		if !from.Valid { // an occurrence made an idea: nothing is "later"
+			changed = ids
+			return updateEdited(ctx, tx, postID, edit)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, EXISTS (SELECT 1 FROM targets t WHERE t.post_id = posts.id
+				AND t.state NOT IN ('draft', 'scheduled'))
+			FROM posts WHERE series_id = ? AND id != ? AND planned_at >= ? ORDER BY planned_at, id`,
+			seriesID.Int64, postID, from.Int64)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var locked bool
+			if err := rows.Scan(&id, &locked); err != nil {
+				rows.Close()
+				return err
+			}
+			if locked {
+				kept++
+				continue
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := updateEdited(ctx, tx, id, edit); err != nil {
+				return err
+			}
+		}
+		changed = ids
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("change series from post %d: %w", postID, err)
+	}
+	return changed, kept, nil
+}
+
+// updateEdited updates post id in tx to what edit makes of it.
+func updateEdited(ctx context.Context, tx *sql.Tx, id int64, edit func(old Post) (Post, error)) error {
+	old, err := loadPost(ctx, tx, id)
+	if err != nil {
+		return fmt.Errorf("post %d: %w", id, err)
+	}
+	p, err := edit(old)
+	if err != nil {
+		return fmt.Errorf("post %d: %w", id, err)
+	}
+	p.ID = id
+	if err := checkNewTargets(&p); err != nil {
+		return fmt.Errorf("post %d: %w", id, err)
+	}
+	if err := updatePost(ctx, tx, p); err != nil {
+		return fmt.Errorf("post %d: %w", id, err)
+	}
+	return nil
 }

@@ -454,8 +454,10 @@ func (s *calendarScreen) layoutView(entries []data.CalendarEntry) {
 	case viewMonth:
 		s.layoutMonth(entries)
 	case viewWeek:
+		s.week.labels = s.labels
 		s.week.set(mondayOf(s.day), today, entries, loc)
 	case viewDay:
+		s.dayGrid.labels = s.labels
 		s.dayGrid.set(s.day, today, entries, loc)
 	}
 }

@@ -48,7 +48,7 @@ type composerScreen struct {
 	busy   bool
 
 	heading  *widget.Label
-	text     *widget.Entry
+	text     *escEntry // Esc in it closes the composer (composer_keys.go)
 	counter  *widget.Label
 	accBox   *fyne.Container
 	noAcc    *widget.Label
@@ -78,6 +78,7 @@ type composerScreen struct {
 	queueBtn     *widget.Button      // "Add to queue" (queue.go)
 	repeat       *repeatRow          // "Repeat every …" (queue.go)
 	seriesDelete *seriesDeleteDialog // "only this one or all later ones?", while shown
+	seriesSave   *seriesDeleteDialog // the same question on Schedule, while shown
 
 	onDone  func(p data.Post, msg string) // scheduled, posted now or deleted
 	onSaved func(p data.Post)             // saved as draft
@@ -117,8 +118,7 @@ func problemLabel() *widget.Label {
 
 func (c *composerScreen) build() fyne.CanvasObject {
 	c.heading = ext(&widget.Label{Text: "New post", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameHeadingText})
-	c.text = widget.NewMultiLineEntry()
-	c.text.Wrapping = fyne.TextWrapWord
+	c.text = newEscEntry(c)
 	c.text.SetPlaceHolder("What do you want to share?")
 	c.text.SetMinRowsVisible(8)
 	c.text.OnChanged = func(string) {
@@ -366,6 +366,22 @@ func (c *composerScreen) commonAccounts() []int64 {
 	return ids
 }
 
+// notPostedAsIs is the common counter while every ticked account has its
+// own text.
+const notPostedAsIs = "Not posted as is: every account has its own text"
+
+// everyOwnText reports whether accounts are ticked and each has a text of
+// its own, so the common text is posted nowhere.
+func (c *composerScreen) everyOwnText() bool {
+	ids := c.selectedAccounts()
+	for _, id := range ids {
+		if e := c.shownVariant(id); e == nil || e.text.Text == "" {
+			return false
+		}
+	}
+	return len(ids) > 0
+}
+
 func accountLabel(a data.Account) string {
 	switch {
 	case a.DisplayName != "" && a.Handle != "":
@@ -405,8 +421,17 @@ func (c *composerScreen) reloadLimits() {
 	})
 }
 
-// updateCounter shows "n / max" and flags text over the limit.
+// updateCounter shows "n / max" and flags text over the limit. When every
+// ticked account has its own text the common text is not posted as is:
+// the counter says so, muted, and nothing is flagged.
 func (c *composerScreen) updateCounter() {
+	if c.everyOwnText() {
+		c.counter.Text = notPostedAsIs
+		c.counter.Importance = widget.LowImportance
+		c.setProblem(c.textProblem, "")
+		c.counter.Refresh()
+		return
+	}
 	n := c.limits.CountChars(c.text.Text)
 	if c.limits.MaxChars > 0 {
 		c.counter.Text = fmt.Sprintf("%d / %d", n, c.limits.MaxChars)
@@ -724,28 +749,39 @@ func (c *composerScreen) onSchedule() {
 				c.showProblems(probs)
 			}
 		}
-		p, note, err := schedule(ctx, d)
-		return func() {
-			c.setBusy(false)
-			var pe *app.ProblemsError
-			switch {
-			case errors.Is(err, app.ErrInPast):
-				c.askPostNow()
-			case errors.As(err, &pe):
-				c.showProblems(pe.Problems)
-			case err != nil:
-				c.b.errorDialog(err)
-			default:
-				c.reset()
-				if note != "" {
-					dialog.ShowInformation("Time adjusted", note, c.b.win)
-				}
-				if c.onDone != nil {
-					c.onDone(p, "Scheduled for "+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
+		if d.PostID != 0 && !c.repeat.active() {
+			if sr, err := c.core.PostSeries(ctx, d.PostID); err == nil {
+				return func() {
+					c.setBusy(false)
+					c.confirmSaveSeries(d, sr) // only this one, or all later ones too (queue.go)
 				}
 			}
 		}
+		p, note, err := schedule(ctx, d)
+		return func() { c.scheduleDone(d, p, note, err) }
 	})
+}
+
+// scheduleDone shows how scheduling d went, on the UI goroutine.
+func (c *composerScreen) scheduleDone(d app.Draft, p data.Post, note string, err error) {
+	c.setBusy(false)
+	var pe *app.ProblemsError
+	switch {
+	case errors.Is(err, app.ErrInPast):
+		c.askPostNow()
+	case errors.As(err, &pe):
+		c.showProblems(pe.Problems)
+	case err != nil:
+		c.b.errorDialog(err)
+	default:
+		c.reset()
+		if note != "" {
+			dialog.ShowInformation("Time adjusted", note, c.b.win)
+		}
+		if c.onDone != nil {
+			c.onDone(p, "Scheduled for "+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
+		}
+	}
 }
 
 // askPostNow offers to post right away when the chosen time has passed.

@@ -28,7 +28,8 @@ var (
 // canvas (nothing focused) and in a "Post" menu of the main menu, which
 // the desktop driver asks first, so they also work while typing in a
 // text field. Esc reaches the window only when no field has the focus
-// (Esc in a field does nothing else there).
+// (Esc in a field does nothing else there); the composer's text fields are
+// escEntry, which hand Esc to the composer themselves.
 func (c *composerScreen) installShortcuts(w fyne.Window, active func() bool, close func()) {
 	c.close = close
 	when := func(f func()) func(fyne.Shortcut) {
@@ -147,4 +148,30 @@ func (c *composerScreen) closeComposer() {
 	if c.close != nil {
 		c.close()
 	}
+}
+
+// escEntry is a multi-line text field that closes the composer on Esc:
+// Fyne gives the keys to the focused field, so the window never sees an
+// Esc typed while writing. Other keys are the Entry's.
+type escEntry struct {
+	widget.Entry
+	c *composerScreen
+}
+
+func newEscEntry(c *composerScreen) *escEntry {
+	e := &escEntry{c: c}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey closes the composer on Esc (asking about unsaved changes) once
+// its keys are installed.
+func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.c != nil && e.c.close != nil {
+		e.c.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
 }

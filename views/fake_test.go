@@ -89,6 +89,7 @@ type fakeCore struct {
 	added     [][]string // AddIdentities' remote IDs per call
 
 	accountLimits map[int64]platforms.Limits
+	limitsFor     func(ids []int64) platforms.Limits // set: Limits' answer for the accounts asked
 	boards        map[int64][]platforms.Board
 
 	// reminders: AddReminderAccount records its calls and adds an account
@@ -553,9 +554,12 @@ func (f *fakeCore) MediaLibrary(_ context.Context, query string) ([]app.LibraryM
 	return out, nil
 }
 
-func (f *fakeCore) Limits(context.Context, []int64) platforms.Limits {
+func (f *fakeCore) Limits(_ context.Context, ids []int64) platforms.Limits {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.limitsFor != nil {
+		return f.limitsFor(ids)
+	}
 	return f.limits
 }
 

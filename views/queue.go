@@ -39,6 +39,9 @@ type queueCore interface {
 	ScheduleSeries(ctx context.Context, d app.Draft, r app.Repeat) (data.Post, int, string, error)
 	PostSeries(ctx context.Context, postID int64) (data.Series, error)
 	DeleteSeriesFrom(ctx context.Context, postID int64) (deleted, kept int, err error)
+	// UpdateSeriesFrom schedules the edited post of a series and applies it
+	// to every later one still draft or scheduled (kept counts the others).
+	UpdateSeriesFrom(ctx context.Context, postID int64, d app.Draft) (changed, kept int, notes []string, err error)
 }
 
 // weekdays in the order the dialog shows them, Monday first.
@@ -424,7 +427,14 @@ func (c *composerScreen) deleteSeriesPost(id int64, future bool) {
 				msg += fmt.Sprintf(" %d already published or being published stay.", kept)
 			}
 		} else {
-			err = c.core.DeletePost(ctx, id)
+			var undo bool
+			undo, err = c.core.DeleteWithUndo(ctx, id)
+			if err == nil && c.lib.onDeleted != nil { // the calendar offers Undo
+				return func() {
+					c.reset()
+					c.lib.onDeleted(id, undo)
+				}
+			}
 		}
 		return func() {
 			if err != nil {
@@ -434,6 +444,85 @@ func (c *composerScreen) deleteSeriesPost(id int64, future bool) {
 			c.reset()
 			if c.onDone != nil {
 				c.onDone(data.Post{}, msg)
+			}
+		}
+	})
+}
+
+// confirmSaveSeries asks, on Schedule of an edited post of a series,
+// whether the change is for this post only or for every later one too.
+func (c *composerScreen) confirmSaveSeries(d app.Draft, sr data.Series) {
+	msg := "This post repeats " + seriesText(sr) + ". Change only this one, or this and every later one that is not " +
+		"published yet? Later ones keep their own dates; a new time of day applies to each of them."
+	sd := &seriesDeleteDialog{}
+	sd.oneBtn = ext(&widget.Button{Text: "Only this one", Icon: theme.DocumentSaveIcon(), OnTapped: func() {
+		sd.dlg.Hide()
+		c.seriesSave = nil
+		c.saveSeriesPost(d, false)
+	}})
+	sd.futureBtn = ext(&widget.Button{Text: "This and all later ones", Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance,
+		OnTapped: func() {
+			sd.dlg.Hide()
+			c.seriesSave = nil
+			c.saveSeriesPost(d, true)
+		}})
+	sd.cancel = ext(&widget.Button{Text: "Cancel", Icon: theme.CancelIcon(), OnTapped: func() {
+		sd.dlg.Hide()
+		c.seriesSave = nil
+	}})
+	sd.dlg = dialog.NewCustomWithoutButtons("Change a repeating post?",
+		ext(&widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}), c.b.win)
+	sd.dlg.SetButtons([]fyne.CanvasObject{sd.cancel, sd.oneBtn, sd.futureBtn})
+	sd.dlg.Resize(fyne.NewSize(520, 220))
+	c.seriesSave = sd
+	sd.dlg.Show()
+}
+
+// saveSeriesPost schedules the edited post of a series: alone, as
+// Schedule does, or with every later one (future).
+func (c *composerScreen) saveSeriesPost(d app.Draft, future bool) {
+	if c.busy {
+		return
+	}
+	c.setBusy(true)
+	c.b.run(func() func() {
+		ctx, cancel := c.b.ctx()
+		defer cancel()
+		if !future {
+			p, note, err := c.core.Schedule(ctx, d)
+			return func() { c.scheduleDone(d, p, note, err) }
+		}
+		n, kept, notes, err := c.core.UpdateSeriesFrom(ctx, d.PostID, d)
+		var p data.Post
+		if err == nil {
+			p, _ = c.core.Post(ctx, d.PostID) // for the calendar to show its month
+		}
+		return func() {
+			c.setBusy(false)
+			var pe *app.ProblemsError
+			switch {
+			case errors.Is(err, app.ErrInPast):
+				c.setProblem(c.timeProblem, "That time has already passed; pick a later day or time for this post and the later ones.")
+				c.setProblem(c.summary, "Not scheduled: that time has already passed.")
+			case errors.As(err, &pe):
+				c.showProblems(pe.Problems)
+			case err != nil:
+				c.b.errorDialog(err)
+			default:
+				msg := fmt.Sprintf("%d posts of the series changed.", n)
+				if n == 1 {
+					msg = "1 post of the series changed."
+				}
+				if kept > 0 {
+					msg += fmt.Sprintf(" %d already published, being published or needing your decision stay as they were.", kept)
+				}
+				c.reset()
+				if len(notes) > 0 {
+					dialog.ShowInformation("Time adjusted", strings.Join(notes, "\n"), c.b.win)
+				}
+				if c.onDone != nil {
+					c.onDone(p, msg)
+				}
 			}
 		}
 	})

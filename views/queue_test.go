@@ -31,6 +31,7 @@ type fakeQueue struct {
 	repeats      []app.Repeat
 	series       map[int64]data.Series
 	futureDel    []int64
+	seriesEdits  []app.Draft // UpdateSeriesFrom's drafts; it answers 3 changed, 1 kept
 }
 
 func (f *fakeCore) AccountZone(_ context.Context, id int64) *time.Location {
@@ -132,6 +133,16 @@ func (f *fakeCore) DeleteSeriesFrom(_ context.Context, id int64) (int, int, erro
 	defer f.mu.Unlock()
 	f.q.futureDel = append(f.q.futureDel, id)
 	return 4, 1, nil
+}
+
+func (f *fakeCore) UpdateSeriesFrom(_ context.Context, id int64, d app.Draft) (int, int, []string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if d.PostID != id {
+		return 0, 0, nil, fmt.Errorf("draft of post %d saved as post %d", d.PostID, id)
+	}
+	f.q.seriesEdits = append(f.q.seriesEdits, d)
+	return 3, 1, nil, nil
 }
 
 // labelTexts lists the visible labels' texts under obj.
@@ -346,5 +357,95 @@ func TestComposerRepeat(t *testing.T) {
 	}
 	if c.postID != 0 {
 		t.Error("the composer still holds the deleted post")
+	}
+}
+
+// Schedule on an edited post of a series asks whether the change is for
+// this one only or this and all later ones; "Only this one" on delete can
+// be undone from the calendar.
+func TestComposerSeriesSaveChoice(t *testing.T) {
+	f := newFakeCore(time.UTC)
+	f.accounts = []data.Account{{ID: 1, Network: "mastodon", Handle: "@alice@example.social", State: data.AccountConnected}}
+	u := newTestUI(t, f, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	c := u.composer
+	f.mu.Lock()
+	f.posts[5] = data.Post{ID: 5, Text: "Weekly tip", PlannedAt: time.Date(2026, 3, 16, 9, 0, 0, 0, time.UTC), Targets: []data.Target{{AccountID: 1}}}
+	f.q.series = map[int64]data.Series{5: {ID: 1, EveryN: 1, Unit: data.SeriesWeeks, Count: 4}}
+	f.mu.Unlock()
+	counts := func() (plain, series int) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.scheduled), len(f.q.seriesEdits)
+	}
+
+	// This and all later ones.
+	c.load(f.DraftFromPost(f.posts[5], time.UTC))
+	c.text.SetText("Weekly tip, new")
+	c.clock.SetText("10:30")
+	test.Tap(c.scheduleBtn)
+	u.b.wait()
+	sd := c.seriesSave
+	if sd == nil || !overlayHas(t, u.Window, "This post repeats every week, 4 times. Change only this one, or this and every later one that is not "+
+		"published yet? Later ones keep their own dates; a new time of day applies to each of them.") {
+		t.Fatalf("no question on Schedule of a series post (summary %q, time %q, scheduled %d)", c.summary.Text, c.timeProblem.Text, len(f.scheduled))
+	}
+	if plain, series := counts(); plain != 0 || series != 0 {
+		t.Fatalf("saved before the answer: %d plain, %d series", plain, series)
+	}
+	test.Tap(sd.futureBtn)
+	u.b.wait()
+	f.mu.Lock()
+	edits := f.q.seriesEdits
+	f.mu.Unlock()
+	if len(edits) != 1 || edits[0].PostID != 5 || edits[0].Text != "Weekly tip, new" || edits[0].Clock != "10:30" {
+		t.Fatalf("UpdateSeriesFrom drafts %+v", edits)
+	}
+	if c.postID != 0 || u.calendar.status.Text != "3 posts of the series changed. 1 already published, being published or needing your decision stay as they were." {
+		t.Fatalf("after all later ones: composer post %d, status %q", c.postID, u.calendar.status.Text)
+	}
+
+	// Only this one: the plain Schedule of this post.
+	c.load(f.DraftFromPost(f.posts[5], time.UTC))
+	c.text.SetText("Just this week")
+	test.Tap(c.scheduleBtn)
+	u.b.wait()
+	if c.seriesSave == nil {
+		t.Fatal("no question the second time")
+	}
+	test.Tap(c.seriesSave.oneBtn)
+	u.b.wait()
+	f.mu.Lock()
+	plain := f.scheduled
+	f.mu.Unlock()
+	if len(plain) != 1 || plain[0].PostID != 5 || plain[0].Text != "Just this week" {
+		t.Fatalf("Schedule drafts %+v", plain)
+	}
+	if _, series := counts(); series != 1 {
+		t.Fatalf("only this one went to the series too (%d)", series)
+	}
+
+	// Cancel saves nothing.
+	c.load(f.DraftFromPost(f.posts[5], time.UTC))
+	test.Tap(c.scheduleBtn)
+	u.b.wait()
+	test.Tap(c.seriesSave.cancel)
+	u.b.wait()
+	if plain, series := counts(); plain != 1 || series != 1 || c.postID != 5 {
+		t.Fatalf("after cancel: %d plain, %d series, composer post %d", plain, series, c.postID)
+	}
+
+	// Delete, only this one: with Undo in the calendar.
+	test.Tap(c.deleteBtn)
+	u.b.wait()
+	test.Tap(c.seriesDelete.oneBtn)
+	u.b.wait()
+	f.lib.mu.Lock()
+	deleted := f.lib.deleted
+	f.lib.mu.Unlock()
+	if len(deleted) != 1 || deleted[0] != 5 {
+		t.Fatalf("DeleteWithUndo calls %v, want [5]", deleted)
+	}
+	if !u.undo.box.Visible() || u.tabs.Selected() != u.calendarTab {
+		t.Fatal("no Undo after deleting one post of a series")
 	}
 }

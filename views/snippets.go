@@ -167,7 +167,7 @@ func labelColour(s string) color.Color {
 // text at the cursor.
 func (c *composerScreen) openSnippets(kind data.SnippetKind) {
 	d := &snippetDialog{core: c.core, b: c.b, kind: kind, onInsert: func(body string) {
-		insertAtCursor(c.text, body, kind == data.SnippetHashtags)
+		insertAtCursor(&c.text.Entry, body, kind == data.SnippetHashtags)
 		c.b.win.Canvas().Focus(c.text)
 	}}
 	c.lib.dlg = d

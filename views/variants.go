@@ -64,7 +64,7 @@ type variantEditor struct {
 	loaded bool // limits arrived: until then nothing is judged
 	item   *widget.AccordionItem
 
-	text    *widget.Entry
+	text    *escEntry // Esc in it closes the composer (composer_keys.go)
 	counter *widget.Label
 	problem *widget.Label // the network's objections, live
 	preview *postPreview
@@ -82,8 +82,7 @@ type variantEditor struct {
 
 func newVariantEditor(c *composerScreen, acc data.Account) *variantEditor {
 	e := &variantEditor{c: c, acc: acc}
-	e.text = widget.NewMultiLineEntry()
-	e.text.Wrapping = fyne.TextWrapWord
+	e.text = newEscEntry(c)
 	e.text.SetPlaceHolder("Same as above")
 	e.text.SetMinRowsVisible(3)
 	hadText := false

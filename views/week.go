@@ -37,6 +37,8 @@ type timeGrid struct {
 	onOpen func(e data.CalendarEntry)
 	onMore func(day time.Time, entries []data.CalendarEntry)
 	drag   *dragger // lets the chips be dragged to another hour (drag.go)
+
+	labels map[int64][]data.Label // the shown posts' labels by post id, set before set; the chips mark them
 }
 
 func newTimeGrid(days int) *timeGrid {
@@ -194,11 +196,13 @@ func (c *hourCell) set(day time.Time, today bool, entries []data.CalendarEntry, 
 		shown = entries[:maxHourChips-1]
 	}
 	for _, e := range shown {
-		objs = append(objs, withDrag(c.grid.drag, newPostChip(e, loc, func() {
+		ch := newPostChip(e, loc, func() {
 			if c.onOpen != nil {
 				c.onOpen(e)
 			}
-		})))
+		})
+		ch.labels = c.grid.labels[e.PostID]
+		objs = append(objs, withDrag(c.grid.drag, ch))
 	}
 	if len(shown) < len(entries) {
 		objs = append(objs, ext(&widget.Button{Text: "+" + strconv.Itoa(len(entries)-len(shown)) + " more",
