@@ -540,10 +540,10 @@ func (d *connectDialog) showNetwork(hint string) {
 	var intro string
 	switch {
 	case d.pasteMode():
-		intro = "Localpost opens " + n.Name + "'s sign-in page in your browser. After you approve, " + n.Name +
-			" sends your browser to your redirect address: copy the whole address from the browser's address bar and paste it here."
+		intro = "Localpost opens the " + n.Name + " sign-in page in your browser. After you approve, " +
+			"the network sends your browser to your redirect address: copy the whole address from the browser's address bar and paste it here."
 	default:
-		intro = "Localpost opens " + n.Name + "'s sign-in page in your browser; approve there and come back."
+		intro = "Localpost opens the " + n.Name + " sign-in page in your browser; approve there and come back."
 	}
 	if hint != "" {
 		intro = hint + " " + intro
