@@ -79,27 +79,19 @@ func (f CalendarFilter) where(from, to time.Time) (string, []any) {
 		}
 	}
 	if len(f.AccountIDs) > 0 {
-		b.WriteString(" AND EXISTS (SELECT 1 FROM targets t WHERE t.post_id = posts.id AND t.account_id IN (")
-		for i, id := range f.AccountIDs {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("?")
+		b.WriteString(" AND EXISTS (SELECT 1 FROM targets t WHERE t.post_id = posts.id AND t.account_id IN (" +
+			placeholders(len(f.AccountIDs)) + "))")
+		for _, id := range f.AccountIDs {
 			args = append(args, id)
 		}
-		b.WriteString("))")
 	}
 	if len(f.LabelIDs) > 0 {
 		// one probe per post on post_labels' primary key (post_id, label_id)
-		b.WriteString(" AND EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = posts.id AND pl.label_id IN (")
-		for i, id := range f.LabelIDs {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("?")
+		b.WriteString(" AND EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = posts.id AND pl.label_id IN (" +
+			placeholders(len(f.LabelIDs)) + "))")
+		for _, id := range f.LabelIDs {
 			args = append(args, id)
 		}
-		b.WriteString("))")
 	}
 	if q := strings.TrimSpace(f.Text); q != "" {
 		b.WriteString(` AND (title LIKE ? ESCAPE '\' OR text LIKE ? ESCAPE '\')`)

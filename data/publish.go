@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -36,7 +35,7 @@ func (s *Store) UpcomingTargets(ctx context.Context, now, until time.Time, netwo
 	for _, n := range networks {
 		args = append(args, n)
 	}
-	in := strings.TrimSuffix(strings.Repeat("?, ", len(networks)), ", ")
+	in := placeholders(len(networks))
 	return s.targetsWithPosts(ctx, "upcoming targets", `WHERE state = 'scheduled' AND remote_id = ''
 		AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
 		AND post_id IN (SELECT id FROM posts WHERE planned_at > ? AND planned_at <= ?)

@@ -138,24 +138,11 @@ func (s *Store) DeleteSeriesFrom(ctx context.Context, seriesID int64, from time.
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			var locked bool
-			if err := rows.Scan(&id, &locked); err != nil {
-				rows.Close()
-				return err
-			}
-			if locked {
-				kept++
-				continue
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ids, k, err := splitLocked(rows)
+		if err != nil {
 			return err
 		}
+		kept = k
 		for _, id := range ids {
 			if err := queueRemoteCancels(ctx, tx, id); err != nil {
 				return fmt.Errorf("post %d: %w", id, err)
@@ -206,23 +193,11 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, postID int64, edit func(ol
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			var locked bool
-			if err := rows.Scan(&id, &locked); err != nil {
-				rows.Close()
-				return err
-			}
-			if locked {
-				kept++
-				continue
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		later, k, err := splitLocked(rows)
+		if err != nil {
 			return err
 		}
+		ids, kept = append(ids, later...), k
 		for _, id := range ids {
 			if err := updateEdited(ctx, tx, id, edit); err != nil {
 				return err
@@ -255,4 +230,23 @@ func updateEdited(ctx context.Context, tx *sql.Tx, id int64, edit func(old Post)
 		return fmt.Errorf("post %d: %w", id, err)
 	}
 	return nil
+}
+
+// splitLocked reads rows of (post id, locked) and closes them: the ids of
+// the posts that may change, in order, and how many are locked (kept).
+func splitLocked(rows *sql.Rows) (ids []int64, locked int, err error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l bool
+		if err := rows.Scan(&id, &l); err != nil {
+			return nil, 0, err
+		}
+		if l {
+			locked++
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, locked, rows.Err()
 }

@@ -378,3 +378,6 @@ func execOne(ctx context.Context, ex interface {
 	}
 	return nil
 }
+
+// placeholders is n SQL parameters separated by commas: "?,?,?".
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

@@ -68,8 +68,6 @@ func foreignKeys(ctx context.Context, q querier) ([]fkEdge, error) {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
 // column returns the values of col in t's rows, nil if t has no such column.
 func (t *tableRows) column(col string) []any {
 	for i, c := range t.cols {

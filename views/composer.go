@@ -774,13 +774,19 @@ func (c *composerScreen) scheduleDone(d app.Draft, p data.Post, note string, err
 	case err != nil:
 		c.b.errorDialog(err)
 	default:
-		c.reset()
-		if note != "" {
-			dialog.ShowInformation("Time adjusted", note, c.b.win)
-		}
-		if c.onDone != nil {
-			c.onDone(p, "Scheduled for "+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
-		}
+		c.planned(p, d, note, "Scheduled for ")
+	}
+}
+
+// planned clears the composer after p was planned and says so: a dialog
+// for a time moved by a clock change, then "<what> Mon 2 Jan, 15:04.".
+func (c *composerScreen) planned(p data.Post, d app.Draft, note, what string) {
+	c.reset()
+	if note != "" {
+		dialog.ShowInformation("Time adjusted", note, c.b.win)
+	}
+	if c.onDone != nil {
+		c.onDone(p, what+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
 	}
 }
 

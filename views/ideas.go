@@ -145,21 +145,9 @@ func (p *ideasPanel) onNew() {
 // scheduleIdea opens an idea in the composer on the day the calendar
 // would start a new post, for the user to pick the time and schedule.
 func (u *MainUI) scheduleIdea(id int64) {
-	loc := u.core.Location()
-	u.b.run(func() func() {
-		ctx, cancel := u.b.ctx()
-		defer cancel()
-		p, err := u.core.Post(ctx, id)
-		if err != nil {
-			return func() { u.b.errorDialog(err) }
-		}
-		d := u.core.DraftFromPost(p, loc)
-		return func() {
-			u.composer.load(d)
-			u.composer.setDay(u.calendar.defaultNewDay())
-			u.tabs.Select(u.composeTab)
-			u.Window.Canvas().Focus(u.composer.clock)
-		}
+	u.openInComposer(id, func() {
+		u.composer.setDay(u.calendar.defaultNewDay())
+		u.Window.Canvas().Focus(u.composer.clock)
 	})
 }
 

@@ -165,7 +165,11 @@ func (u *MainUI) onOpenPost(e data.CalendarEntry) {
 	}
 }
 
-func (u *MainUI) editPost(id int64) {
+func (u *MainUI) editPost(id int64) { u.openInComposer(id, nil) }
+
+// openInComposer reads post id off the UI goroutine and opens it in the
+// composer; then (if set) runs once the composer's tab shows.
+func (u *MainUI) openInComposer(id int64, then func()) {
 	loc := u.core.Location()
 	u.b.run(func() func() {
 		ctx, cancel := u.b.ctx()
@@ -178,6 +182,9 @@ func (u *MainUI) editPost(id int64) {
 		return func() {
 			u.composer.load(d)
 			u.tabs.Select(u.composeTab)
+			if then != nil {
+				then()
+			}
 		}
 	})
 }

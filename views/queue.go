@@ -368,13 +368,7 @@ func (c *composerScreen) onAddToQueue() {
 			case err != nil:
 				c.b.errorDialog(err)
 			default:
-				c.reset()
-				if note != "" {
-					dialog.ShowInformation("Time adjusted", note, c.b.win)
-				}
-				if c.onDone != nil {
-					c.onDone(p, "Added to the queue for "+p.PlannedAt.In(d.Zone).Format("Mon 2 Jan, 15:04")+".")
-				}
+				c.planned(p, d, note, "Added to the queue for ")
 			}
 		}
 	})
