@@ -23,8 +23,9 @@ import (
 	"localpost/platforms"
 )
 
-// Scopes asked for when connecting Pages.
-var Scopes = []string{"pages_show_list", "pages_manage_posts", "pages_read_engagement", "business_management"}
+// Scopes asked for when connecting Pages; read_insights is for the
+// analytics (Page Post insights).
+var Scopes = []string{"pages_show_list", "pages_manage_posts", "pages_read_engagement", "business_management", "read_insights"}
 
 // Native scheduling window for scheduled_publish_time (Pages API posts
 // guide: between 10 minutes and 30 days after the request).

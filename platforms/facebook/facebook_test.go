@@ -120,7 +120,7 @@ func TestConnect(t *testing.T) {
 	ar := p.Authorize(creds(f), info.PasteURL)
 	u, _ := url.Parse(authURL(ar, f.AppID, info.PasteURL, "s", "v"))
 	q := u.Query()
-	if u.Path != "/v23.0/dialog/oauth" || q.Get("response_type") != "code" || q.Get("scope") != "pages_show_list,pages_manage_posts,pages_read_engagement,business_management" ||
+	if u.Path != "/v23.0/dialog/oauth" || q.Get("response_type") != "code" || q.Get("scope") != "pages_show_list,pages_manage_posts,pages_read_engagement,business_management,read_insights" ||
 		q.Get("code_challenge_method") != "S256" {
 		t.Fatalf("authorize %s", u)
 	}

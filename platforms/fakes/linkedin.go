@@ -53,6 +53,8 @@ type LinkedIn struct {
 	partSize     int64    // video part size
 	fail         failKnob // FailNext
 	faults       map[string]*liFault
+	metricFail   failKnob  // FailMetrics
+	metricReads  postReads // metric reads per post URN, and of followers under ""
 }
 
 type liCode struct {
@@ -303,6 +305,9 @@ func (f *LinkedIn) routes() http.Handler {
 	mux.HandleFunc("GET /rest/posts", f.rest(f.findPosts))
 	mux.HandleFunc("POST /rest/socialActions/{urn}/comments", f.rest(f.createComment))
 	mux.HandleFunc("GET /rest/socialActions/{urn}/comments", f.rest(f.listComments))
+	mux.HandleFunc("GET /rest/socialActions/{urn}", f.rest(f.socialActionsSummary))
+	mux.HandleFunc("GET /rest/organizationalEntityShareStatistics", f.rest(f.shareStatistics))
+	mux.HandleFunc("GET /rest/networkSizes/{urn}", f.rest(f.networkSize))
 	mux.HandleFunc("GET /feed/update/{urn}/", f.postPage)
 	mux.HandleFunc("GET /dms/image/avatar.png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")

@@ -17,7 +17,8 @@ import (
 // required header parameters (LinkedIn-Version, X-Restli-Protocol-Version),
 // nested request fields (required, types, enums, and no unknown field where
 // the description says additionalProperties: false), required response
-// headers (x-restli-id), and operations told apart by ?action=.
+// headers (x-restli-id), query values held to their enums and patterns,
+// and operations told apart by ?action=.
 type LinkedInContract struct {
 	*Spec
 	doc map[string]any
@@ -79,8 +80,18 @@ func (c *LinkedInContract) Check(lr LinkedInRequest) []string {
 	var params []any
 	params = append(params, asSlice(item["parameters"])...)
 	params = append(params, asSlice(op["parameters"])...)
+	query, _ := url.ParseQuery(r.Query)
 	for _, x := range params {
 		p := c.resolve(x)
+		if p["in"] == "query" {
+			// Values given are held to their enum and pattern (Rest.li
+			// finders, List(…) parameters); Spec checks the required ones.
+			name, _ := p["name"].(string)
+			if v := query.Get(name); v != "" {
+				errs = append(errs, c.scalar(where+": query "+name, v, c.resolve(p["schema"]))...)
+			}
+			continue
+		}
 		if p["in"] != "header" {
 			continue
 		}

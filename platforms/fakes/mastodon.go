@@ -64,7 +64,8 @@ type Mastodon struct {
 	fail        failKnob // FailNext
 	dropN       int
 	avatarBytes []byte
-	hook        Hook // SetHook
+	hook        Hook     // SetHook
+	metrics     mMetrics // counts that grow per read (mastodon_metrics.go)
 }
 
 type mApp struct {
@@ -251,6 +252,7 @@ func (f *Mastodon) routes() http.Handler {
 	mux.HandleFunc("PUT /api/v1/media/{id}", f.updateMedia)
 	mux.HandleFunc("POST /api/v1/statuses", f.createStatus)
 	mux.HandleFunc("GET /api/v1/statuses/{id}", f.getStatus)
+	mux.HandleFunc("GET /api/v1/statuses", f.getStatuses)
 	mux.HandleFunc("GET /api/v1/scheduled_statuses", f.listScheduled)
 	mux.HandleFunc("GET /api/v1/scheduled_statuses/{id}", f.getScheduled)
 	mux.HandleFunc("PUT /api/v1/scheduled_statuses/{id}", f.updateScheduled)
@@ -673,6 +675,7 @@ func (f *Mastodon) verifyCredentials(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	a := f.accountJSONLocked()
+	a["followers_count"] = f.followersLocked()
 	f.mu.Unlock()
 	a["source"] = map[string]any{
 		"privacy":               "public",
@@ -1127,11 +1130,15 @@ func (f *Mastodon) findStatusLocked(id string) (Status, bool) {
 }
 
 func (f *Mastodon) getStatus(w http.ResponseWriter, r *http.Request) {
+	if f.failRead(w) {
+		return
+	}
 	f.mu.Lock()
 	s, ok := f.findStatusLocked(r.PathValue("id"))
 	var body map[string]any
 	if ok {
 		body = f.statusJSONLocked(s)
+		f.countsLocked(body)
 	}
 	f.mu.Unlock()
 	if !ok {

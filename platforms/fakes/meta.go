@@ -83,6 +83,7 @@ type metaObj struct {
 	finished  bool
 	scheduled time.Time
 	deleted   bool // DELETE /{id}: kept only so NodeType still knows it
+	reads     int  // metric reads so far (meta_metrics.go): the numbers grow with it
 }
 
 type metaCode struct {
@@ -727,7 +728,12 @@ func (f *Meta) graph(w http.ResponseWriter, r *http.Request) {
 		f.igMediaList(c, o)
 	case "POST IGUser media_publish":
 		f.mediaPublish(c, o)
+	case "GET PagePost insights", "GET IGMedia insights":
+		f.insights(c, o)
 	case "GET Page ", "GET PagePost ", "GET Photo ", "GET AdVideo ", "GET IGUser ", "GET IGMedia ", "GET ShadowIGMediaBuilder ", "GET Comment ", "GET IGComment ":
+		if f.metricRead(c, o) {
+			return
+		}
 		if o.typ == "ShadowIGMediaBuilder" {
 			if drop, done := f.failed(w, MetaStepStatus); done {
 				return

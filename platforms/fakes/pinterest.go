@@ -58,6 +58,7 @@ type Pinterest struct {
 	processing int
 	s3key      []byte
 	avatar     []byte
+	reads      postReads // metric reads per Pin id, "" the account (pinterest_metrics.go)
 }
 
 // PinterestBoard is a board of the demo user.
@@ -294,6 +295,7 @@ func (f *Pinterest) routes() http.Handler {
 	mux.HandleFunc("GET /v5/boards/{board_id}/pins", f.boardPins)
 	mux.HandleFunc("POST /v5/pins", f.createPin)
 	mux.HandleFunc("GET /v5/pins/{pin_id}", f.getPin)
+	mux.HandleFunc("GET /v5/pins/{pin_id}/analytics", f.pinAnalytics)
 	mux.HandleFunc("POST /v5/media", f.registerMedia)
 	mux.HandleFunc("GET /v5/media/{media_id}", f.getMedia)
 	mux.HandleFunc("POST /pinterest-media-upload/{$}", f.upload)
@@ -686,7 +688,7 @@ func (f *Pinterest) userAccount(w http.ResponseWriter, r *http.Request) {
 		"about":           "The demo account of Localpost's local Pinterest.",
 		"board_count":     nb,
 		"pin_count":       np,
-		"follower_count":  42,
+		"follower_count":  f.followers(),
 		"following_count": 7,
 		"monthly_views":   1234,
 	})

@@ -71,7 +71,8 @@ type TikTok struct {
 	drops        map[string]int     // by step
 	skips        map[string]int     // by step: requests let through before the drops
 	avatarBytes  []byte
-	uploadTokens []string // redacted from recordings
+	uploadTokens []string  // redacted from recordings
+	videoReads   postReads // metric reads per video id, and of follower_count under ""
 }
 
 type ttCode struct {
@@ -379,6 +380,7 @@ func (f *TikTok) ttRoutes() http.Handler {
 	mux.HandleFunc("POST /v2/post/publish/inbox/video/init/", f.ttVideoInit)
 	mux.HandleFunc("POST /v2/post/publish/content/init/", f.ttContentInit)
 	mux.HandleFunc("POST /v2/post/publish/status/fetch/", f.ttStatus)
+	mux.HandleFunc("POST /v2/video/query/", f.ttVideoQuery)
 	mux.HandleFunc("PUT /video/", f.ttUpload)
 	mux.HandleFunc("GET /avatar/localpost.demo.png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
@@ -797,6 +799,9 @@ func (f *TikTok) ttUserInfo(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		user[k] = v
+	}
+	if _, ok := user["follower_count"]; ok {
+		user["follower_count"] = f.ttNextFollowers() // grows with every read
 	}
 	if drop && hangUp(w) {
 		return

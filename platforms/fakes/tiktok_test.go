@@ -215,7 +215,8 @@ func tiktokFlow(t *testing.T) (*fakes.TikTok, platforms.Token, platforms.AppCred
 		t.Fatal(err)
 	}
 	videoPost := platforms.Post{Text: "Contract test ☕ #localpost", Media: []platforms.Media{{Path: vid, Mime: "video/mp4", Size: 2*1024 + 300}}, Options: platforms.Options{Privacy: "public"}}
-	if _, err := p.Publish(ctx, id, tok, videoPost, nil, nil); err != nil {
+	vres, err := p.Publish(ctx, id, tok, videoPost, nil, nil)
+	if err != nil {
 		t.Fatalf("Publish video: %v", err)
 	}
 	photos := platforms.Post{Text: "Two photos", Options: platforms.Options{Kind: "photo", Title: "Café"}, Media: []platforms.Media{
@@ -236,6 +237,13 @@ func tiktokFlow(t *testing.T) (*fakes.TikTok, platforms.Token, platforms.AppCred
 	}
 	if n := len(f.Posts()); n != 3 {
 		t.Fatalf("%d posts, want 3", n)
+	}
+	// Analytics: the video's counts (an unknown id is left out) and the followers.
+	if got, err := p.PostMetrics(ctx, id, tok, []string{vres.RemoteID, "1"}); err != nil || len(got) != 1 {
+		t.Fatalf("PostMetrics: %v %v", got, err)
+	}
+	if _, err := p.AccountMetrics(ctx, id, tok); err != nil {
+		t.Fatalf("AccountMetrics: %v", err)
 	}
 	return f, tok, creds
 }

@@ -62,7 +62,8 @@ type X struct {
 	lifetime    time.Duration
 	maxChars    int
 	avatar      []byte
-	hook        Hook // SetHook
+	hook        Hook      // SetHook
+	metricReads postReads // GET /2/tweets and users/me public_metrics, per post id ("" the user)
 }
 
 // XClientID and XRedirectURI are the developer app the fake knows from the
@@ -321,6 +322,7 @@ func (f *X) routes() http.Handler {
 	mux.HandleFunc("GET /2/media/upload", f.status)
 	mux.HandleFunc("POST /2/media/metadata", f.metadata)
 	mux.HandleFunc("POST /2/tweets", f.createPost)
+	mux.HandleFunc("GET /2/tweets", f.lookup)
 	mux.HandleFunc("GET /profile_images/{file}", f.avatarFile)
 	mux.HandleFunc("GET /{user}/status/{id}", f.postPage)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -688,6 +690,8 @@ func (f *X) me(w http.ResponseWriter, r *http.Request) {
 			data[fld] = false
 		case "protected":
 			data[fld] = false
+		case "public_metrics":
+			data[fld] = f.userMetrics()
 		}
 	}
 	f.answer(w, XStepMe, http.StatusOK, map[string]any{"data": data})

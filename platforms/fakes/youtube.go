@@ -67,6 +67,7 @@ type YouTube struct {
 	dropAt     int64 // cut the connection once a session holds this many bytes (-1: off)
 	noThumbs   bool
 	clock      func() time.Time // SetClock
+	reads      postReads        // statistics reads per video id, channel id (youtube_metrics.go)
 }
 
 type ytCode struct {
@@ -748,6 +749,9 @@ func (f *YouTube) channelsList(w http.ResponseWriter, r *http.Request) {
 				"localized": map[string]any{"title": c.Title, "description": desc}, "country": "FR",
 			}
 		}
+		if slices.Contains(parts, "statistics") {
+			it["statistics"] = f.channelStatistics(c.ID)
+		}
 		items = append(items, it)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -1074,6 +1078,9 @@ func (f *YouTube) videoJSONLocked(v *YouTubeVideo) map[string]any {
 			st["publishAt"] = v.PublishAt
 		}
 		out["status"] = st
+	}
+	if slices.Contains(v.parts, "statistics") {
+		out["statistics"] = f.videoStatisticsLocked(v.ID)
 	}
 	return out
 }

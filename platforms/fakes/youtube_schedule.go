@@ -59,7 +59,7 @@ func ytVideoNotFound(w http.ResponseWriter) {
 
 // videosList is videos.list by id.
 func (f *YouTube) videosList(w http.ResponseWriter, r *http.Request) {
-	if !f.bearer(w, r, ytScopeRead, ytScopeYouTube, ytScopeForceSSL) {
+	if f.failVideosList(w) || !f.bearer(w, r, ytScopeRead, ytScopeYouTube, ytScopeForceSSL) {
 		return
 	}
 	q := r.URL.Query()
@@ -73,6 +73,10 @@ func (f *YouTube) videosList(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(q.Get("part"), ",")
 	ids := strings.Split(q.Get("id"), ",")
+	if len(ids) > ytVideosMax {
+		ytError(w, http.StatusBadRequest, "invalidFilters", "The request specifies more than 50 video ids.")
+		return
+	}
 	f.mu.Lock()
 	f.runSchedulerLocked()
 	items := []any{}

@@ -23,8 +23,9 @@ import (
 	"localpost/platforms/facebook"
 )
 
-// Scopes asked for when connecting (Facebook Login for Business).
-var Scopes = []string{"instagram_basic", "instagram_content_publish", "pages_show_list", "pages_read_engagement", "business_management"}
+// Scopes asked for when connecting (Facebook Login for Business);
+// instagram_manage_insights is for the analytics (IG Media insights).
+var Scopes = []string{"instagram_basic", "instagram_content_publish", "pages_show_list", "pages_read_engagement", "business_management", "instagram_manage_insights"}
 
 // Config is the Meta configuration (HTTP client and base URLs).
 type Config = facebook.Config

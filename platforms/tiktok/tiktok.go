@@ -37,8 +37,9 @@ const RedirectPath = "/callback/"
 // Scopes asked for when connecting. user.info.basic gives open_id,
 // display_name and avatar; video.publish is Direct Post (and the
 // creator_info query, which also gives the username); video.upload is the
-// inbox/draft upload.
-var Scopes = []string{"user.info.basic", "video.publish", "video.upload"}
+// inbox/draft upload; video.list and user.info.stats read the videos'
+// and the account's numbers (logins made without them must reconnect).
+var Scopes = []string{"user.info.basic", "video.publish", "video.upload", "video.list", "user.info.stats"}
 
 // Limits from TikTok's docs (see Provider.Limits).
 const (
@@ -121,7 +122,7 @@ func (p *Provider) Info() platforms.Info {
 		Redirect:    platforms.RedirectLoopbackAnyPort,
 		Guide: "Create an app at developers.tiktok.com (Manage apps), add the products Login Kit and Content Posting API " +
 			"(turn on Direct Post), choose Desktop as the platform and register the redirect URI http://127.0.0.1:*/callback/ " +
-			"(the * is a wildcard port; keep the trailing slash). Request the scopes user.info.basic, video.publish and video.upload. " +
+			"(the * is a wildcard port; keep the trailing slash). Request the scopes user.info.basic, video.publish and video.upload, and video.list and user.info.stats for the numbers in Analytics. " +
 			"Enter the app's Client key and Client secret here.",
 		Gates: "Until TikTok audits your app, everything it posts is private (only you can see it), your TikTok account must be " +
 			"set to private when posting, and at most 5 accounts can post through the app per day. After the audit public posting works. " +

@@ -163,7 +163,7 @@ func TestAuthorizeRequest(t *testing.T) {
 	if ar.ClientKey != "client_key" || ar.ScopeSep != "," || ar.PKCE {
 		t.Fatalf("auth request %+v", ar)
 	}
-	if got := strings.Join(ar.Scopes, ar.ScopeSep); got != "user.info.basic,video.publish,video.upload" {
+	if got := strings.Join(ar.Scopes, ar.ScopeSep); got != "user.info.basic,video.publish,video.upload,video.list,user.info.stats" {
 		t.Fatalf("scopes %q", got)
 	}
 	ch := ar.Params["code_challenge"]
@@ -195,7 +195,7 @@ func TestConnectExchangeAndRefresh(t *testing.T) {
 	if d := time.Until(tok.RefreshExpiry); d < 179*24*time.Hour || d > 181*24*time.Hour {
 		t.Errorf("refresh expiry in %v, want 180 days", d)
 	}
-	if strings.Join(tok.Scopes, ",") != "user.info.basic,video.publish,video.upload" {
+	if strings.Join(tok.Scopes, ",") != "user.info.basic,video.publish,video.upload,video.list,user.info.stats" {
 		t.Errorf("scopes %v", tok.Scopes)
 	}
 
@@ -286,7 +286,7 @@ func TestApproveAndRedirectRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := <-got
-	if q.Get("state") != "abc" || q.Get("code") == "" || q.Get("scopes") != "user.info.basic,video.publish,video.upload" {
+	if q.Get("state") != "abc" || q.Get("code") == "" || q.Get("scopes") != "user.info.basic,video.publish,video.upload,video.list,user.info.stats" {
 		t.Fatalf("callback %v", q)
 	}
 	if _, err := p.Exchange(context.Background(), creds, redirect, q.Get("code"), ""); err != nil {
