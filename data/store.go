@@ -89,7 +89,8 @@ func Open(dir string) (*Store, error) {
 	}
 
 	r, err := sql.Open("sqlite", dsn(path,
-		"_pragma=foreign_keys(1)", "_pragma=busy_timeout(5000)", "_pragma=query_only(1)"))
+		"_pragma=foreign_keys(1)", "_pragma=busy_timeout(5000)", "_pragma=query_only(1)",
+		"_pragma=cache_size(-16384)"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
