@@ -203,6 +203,16 @@ func run(dataDir string, demo bool) int {
 		fmt.Fprintln(os.Stderr, "localpost:", err)
 	}
 	core.Start(ctx)
+	if demoNets != nil {
+		// An empty demo folder gets accounts on the fake networks and two
+		// years of invented posts and numbers to look at.
+		go func() {
+			if err := core.SeedDemo(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "localpost: demo history:", err)
+			}
+			fyne.Do(ui.Refresh)
+		}()
+	}
 	// A minute's refresh moves "today" past midnight and keeps the
 	// calendar true even if a change notice was missed.
 	go func() {

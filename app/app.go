@@ -37,6 +37,11 @@ type Config struct {
 	// Providers are the networks besides Mastodon; nil = the real ones
 	// (tests and --demo pass clients of the fakes).
 	Providers map[platforms.Network]platforms.Provider
+	// MetricsEvery is how often the posts' numbers are read while the app
+	// runs, the first time MetricsDelay after Start; 0 = every 4 hours,
+	// negative = only when the user asks. MetricsDelay 0 = one minute.
+	MetricsEvery time.Duration
+	MetricsDelay time.Duration
 }
 
 // App is the running core.
@@ -78,6 +83,8 @@ type App struct {
 	inflight  sync.WaitGroup
 
 	trash trashBin // deleted posts that can still be brought back (library.go)
+
+	syncMu sync.Mutex // one metrics sync at a time (metricsync.go)
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that

@@ -25,7 +25,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(f())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if metricsStoreDir != "" {
+		os.RemoveAll(metricsStoreDir) // analytics_bench_test.go
+	}
+	os.Exit(code)
 }
 
 // childCommand is a command that runs the named child of this test binary

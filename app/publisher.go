@@ -41,6 +41,11 @@ func (a *App) Start(ctx context.Context) {
 		a.refreshLimits(ctx)
 		a.syncAccounts(ctx)
 	}()
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		a.metricsLoop(ctx)
+	}()
 	go func() {
 		defer close(a.done)
 		a.run(ctx)
