@@ -116,6 +116,10 @@ type Core interface {
 	// system tray: what its status line says, its "Publish due posts
 	// now", and whether closing the window keeps Localpost running there
 	trayCore
+
+	// the analytics window: stored numbers, best times, reading new
+	// numbers, suggested posting times (analytics.go)
+	analyticsCore
 }
 
 var _ Core = (*app.App)(nil)

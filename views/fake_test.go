@@ -129,6 +129,8 @@ type fakeCore struct {
 	// posting times, the queue and series: see fakeQueue (queue_test.go)
 	q fakeQueue
 
+	an fakeAnalytics // the analytics window's numbers (analytics_fake_test.go)
+
 	// dragging in the calendar: see fakeDrag (drag_test.go)
 	drag fakeDrag
 

@@ -40,6 +40,9 @@ type MainUI struct {
 
 	ideas *ideasPanel // undated posts beside the calendar (ideas.go)
 	undo  *undoBanner // "Post deleted — Undo" above the calendar (undo.go)
+
+	analytics    *analyticsScreen // how posts did (analytics.go)
+	analyticsTab *container.TabItem
 }
 
 // NewMainWindow builds the main window. title is e.g. "Localpost" or "Localpost — Demo".
@@ -88,8 +91,17 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.composeTab = container.NewTabItemWithIcon("New post", theme.DocumentCreateIcon(), u.composer.build())
 	u.accountsTab = container.NewTabItemWithIcon("Accounts", theme.AccountIcon(), u.accounts.build())
 	u.settingsTab = container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), u.settings.build())
-	u.tabs = container.NewAppTabs(u.calendarTab, u.composeTab, u.accountsTab, u.settingsTab)
+	u.analytics = newAnalyticsScreen(core, u.b, now)
+	u.analytics.onAccounts = func() { u.tabs.Select(u.accountsTab) }
+	u.analytics.onOpen = u.editPost
+	u.analyticsTab = container.NewTabItemWithIcon("Analytics", theme.ListIcon(), u.analytics.build())
+	u.tabs = container.NewAppTabs(u.calendarTab, u.composeTab, u.analyticsTab, u.accountsTab, u.settingsTab)
 	u.tabs.SetTabLocation(container.TabLocationLeading)
+	u.tabs.OnSelected = func(ti *container.TabItem) {
+		if ti == u.analyticsTab {
+			u.analytics.reload() // the numbers are read when looked at
+		}
+	}
 
 	w.SetContent(u.tabs)
 	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("File",
