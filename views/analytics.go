@@ -979,7 +979,7 @@ func (s *analyticsScreen) onExportCSV() {
 // onSaveChart saves a chart as it looks in the window as a PNG file.
 func (s *analyticsScreen) onSaveChart(chart fyne.CanvasObject, name string) {
 	s.pickSave(name+".png", []string{".png"}, func(path string) {
-		img := charts.Capture(s.b.win.Canvas(), chart)
+		img := charts.Snapshot(chart, 2) // twice the screen's size: sharp in documents
 		s.b.run(func() func() {
 			err := charts.WritePNG(path, img)
 			return func() {

@@ -1,7 +1,6 @@
 package charts
 
 import (
-	"image"
 	"image/color"
 	"image/png"
 	"math"
@@ -417,27 +416,53 @@ func lum(c color.Color) uint32 {
 	return r + g + b
 }
 
-func TestCaptureAndWritePNG(t *testing.T) {
+func TestSnapshotAndWritePNG(t *testing.T) {
 	withTheme(t, theme.VariantLight)
-	c := NewLineChart(twoWeeks())
-	// the chart below a spacer, so the crop has to find it
+	red := color.NRGBA{R: 0xd0, A: 0xff}
+	series := twoWeeks()
+	series[0].Color = red
+	c := NewLineChart(series)
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(fyne.NewSize(10, 37))
 	w := test.NewTempWindow(t, container.NewVBox(spacer, c))
 	w.Resize(fyne.NewSize(500, 320))
-	img := Capture(w.Canvas(), c)
+	c.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(200, 100)}})
+	img := Snapshot(c, 2)
 	size := c.Size()
-	if b := img.Bounds(); b.Dx() != int(size.Width) || b.Dy() != int(size.Height) || b.Min != (image.Point{}) {
-		t.Fatalf("captured %v, chart is %v", b, size)
+	if b := img.Bounds(); b.Dx() != int(2*size.Width) || b.Dy() != int(2*size.Height) {
+		t.Fatalf("snapshot %v, chart is %v at scale 2", b, size)
 	}
 	colours := map[color.Color]bool{}
+	reds := 0
 	for y := range img.Bounds().Dy() {
 		for x := range img.Bounds().Dx() {
-			colours[img.At(x, y)] = true
+			px := img.At(x, y)
+			colours[px] = true
+			if sameColor(px, red) {
+				reds++
+			}
 		}
 	}
-	if len(colours) < 3 {
-		t.Errorf("captured chart has %d colours", len(colours))
+	if len(colours) < 3 || reds < 50 {
+		t.Errorf("snapshot has %d colours and %d pixels of the series' colour", len(colours), reds)
+	}
+	if c.Tooltip() == nil {
+		t.Error("the snapshot took the hover away from the chart on screen")
+	}
+	bar := NewBarChart([]Bar{{Label: "X", Value: 3}, {Label: "Mastodon", Value: 5}})
+	bar.Resize(fyne.NewSize(300, 100))
+	heat := NewHeatmap()
+	var cells [7][24]HeatCell
+	cells[1][9] = HeatCell{Value: 0.04, N: 5, Trusted: true}
+	heat.SetCells(cells)
+	heat.Resize(heat.MinSize())
+	for _, o := range []fyne.CanvasObject{bar, heat} {
+		if img := Snapshot(o, 1); img == nil || img.Bounds().Dx() < int(o.Size().Width) {
+			t.Errorf("snapshot of %T: %v", o, img)
+		}
+	}
+	if Snapshot(canvas.NewRectangle(red), 1) != nil {
+		t.Error("a snapshot of something that is no chart")
 	}
 
 	path := filepath.Join(t.TempDir(), "chart.png")

@@ -3,34 +3,47 @@ package charts
 import (
 	"fmt"
 	"image"
-	"image/draw"
 	"image/png"
 	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
 )
 
-// Capture returns the part of c's picture that obj covers, for exporting a
-// chart as PNG. The crop is worked out in pixels from the captured image's
-// own size, so HiDPI scaling and the canvas scale are both accounted for.
-func Capture(c fyne.Canvas, obj fyne.CanvasObject) image.Image {
-	full := c.Capture()
-	b := full.Bounds()
-	cs := c.Size()
-	if cs.Width <= 0 || cs.Height <= 0 {
-		return image.NewNRGBA(image.Rect(0, 0, 0, 0))
+// Snapshot draws a copy of chart (a *LineChart, *BarChart or *Heatmap)
+// at its current size into an image with Fyne's software painter, scale
+// pixels per unit, for exporting it as PNG. The copy has the chart's data,
+// title and formats but no hover marker; drawing it off screen does not
+// depend on the window's graphics driver, which may not read its own
+// frame back (some OpenGL setups give a blank picture). nil for anything
+// else.
+func Snapshot(chart fyne.CanvasObject, scale float32) image.Image {
+	var cp fyne.CanvasObject
+	switch c := chart.(type) {
+	case *LineChart:
+		n := NewLineChart(c.series)
+		n.Title, n.EmptyText, n.ValueFormat, n.Floating = c.Title, c.EmptyText, c.ValueFormat, c.Floating
+		cp = n
+	case *BarChart:
+		n := NewBarChart(c.bars)
+		n.Title, n.EmptyText, n.ValueFormat = c.Title, c.EmptyText, c.ValueFormat
+		cp = n
+	case *Heatmap:
+		n := NewHeatmap()
+		n.Title, n.EmptyText, n.UntrustedText, n.Color, n.ValueFormat = c.Title, c.EmptyText, c.UntrustedText, c.Color, c.ValueFormat
+		n.SetCells(c.cells)
+		cp = n
+	default:
+		return nil
 	}
-	sx, sy := float32(b.Dx())/cs.Width, float32(b.Dy())/cs.Height
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(obj)
-	size := obj.Size()
-	r := image.Rect(
-		int(pos.X*sx+0.5), int(pos.Y*sy+0.5),
-		int((pos.X+size.Width)*sx+0.5), int((pos.Y+size.Height)*sy+0.5),
-	).Add(b.Min).Intersect(b)
-	out := image.NewNRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	draw.Draw(out, out.Bounds(), full, r.Min, draw.Src)
-	return out
+	size := chart.Size().Max(cp.MinSize())
+	cv := software.NewCanvas()
+	cv.SetPadded(false)
+	cv.SetScale(scale)
+	cv.SetContent(cp)
+	cv.Resize(size)
+	return cv.Capture()
 }
 
 // WritePNG writes img to path as PNG by way of a temporary file in the same
