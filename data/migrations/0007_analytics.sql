@@ -39,3 +39,9 @@ CREATE TABLE metrics_sync (
     error       TEXT    NOT NULL DEFAULT '',
     not_before  INTEGER
 );
+
+-- Only account-level readings (followers) are looked up by account and
+-- name: post readings are found by target. Indexing the post readings by
+-- account too cost a quarter of the file.
+DROP INDEX metrics_account;
+CREATE INDEX metrics_account ON metrics (account_id, name, captured_at) WHERE target_id IS NULL;
