@@ -74,16 +74,11 @@ type PostReading struct {
 func (s *Store) RecordMetrics(ctx context.Context, accountID int64, at time.Time, posts []PostReading, account map[string]float64) error {
 	when := at.UnixMilli()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		hist, err := tx.PrepareContext(ctx,
-			`INSERT INTO metrics (account_id, target_id, name, value, captured_at) VALUES (?, ?, ?, ?, ?)`)
+		hist, latest, err := prepareReadings(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer hist.Close()
-		latest, err := tx.PrepareContext(ctx, latestUpsert)
-		if err != nil {
-			return err
-		}
 		defer latest.Close()
 		for _, p := range posts {
 			for name, v := range p.Raw {
@@ -110,6 +105,20 @@ func (s *Store) RecordMetrics(ctx context.Context, accountID int64, at time.Time
 		return fmt.Errorf("save numbers of account %d: %w", accountID, err)
 	}
 	return nil
+}
+
+// prepareReadings prepares the two writes of a reading in tx: one metric
+// into the history, a post's newest reading into metrics_latest.
+func prepareReadings(ctx context.Context, tx *sql.Tx) (hist, latest *sql.Stmt, err error) {
+	hist, err = tx.PrepareContext(ctx, `INSERT INTO metrics (account_id, target_id, name, value, captured_at) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, nil, err
+	}
+	if latest, err = tx.PrepareContext(ctx, latestUpsert); err != nil {
+		hist.Close()
+		return nil, nil, err
+	}
+	return hist, latest, nil
 }
 
 // SyncState is how fresh an account's numbers are.

@@ -52,15 +52,11 @@ func (s *Store) SeedPublished(ctx context.Context, posts []SeedPost, accounts []
 			return err
 		}
 		defer target.Close()
-		hist, err := tx.PrepareContext(ctx, `INSERT INTO metrics (account_id, target_id, name, value, captured_at) VALUES (?, ?, ?, ?, ?)`)
+		hist, latest, err := prepareReadings(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer hist.Close()
-		latest, err := tx.PrepareContext(ctx, latestUpsert)
-		if err != nil {
-			return err
-		}
 		defer latest.Close()
 		for _, p := range posts {
 			when := p.PublishedAt.UnixMilli()
