@@ -175,6 +175,19 @@ type Rescheduler interface {
 	Reschedule(ctx context.Context, id Identity, t Token, remoteID string, at time.Time) error
 }
 
+// Revoker is a Provider whose network lets an app end a login itself, so
+// that disconnecting in Localpost also withdraws its access there: X,
+// YouTube (Google), TikTok, Facebook Pages and Instagram (Meta). LinkedIn
+// documents no revocation for apps and Pinterest revokes only system users'
+// tokens: there the user removes Localpost in the network's own settings.
+type Revoker interface {
+	// Revoke withdraws the login t at the network (the access token and,
+	// where the network keeps it apart, the refresh token). A token the
+	// network already no longer knows counts as revoked on networks that
+	// say so; any other failure is an error and the login may still work.
+	Revoke(ctx context.Context, creds AppCredentials, t Token) error
+}
+
 // ErrCannotCheck is wrapped by FindRecent when the network cannot tell
 // whether this post is there: it has no text to match, the login may not
 // list the account's posts, or more posts were made since than can be read.

@@ -136,6 +136,7 @@ var graphCreateShapes = map[string][]string{
 	"PagePost DELETE ":          {"success"}, // Page Post reference, Deleting: {success}
 	"AdVideo POST ":             {"success"}, // Video reference, Updating: {success}
 	"AdVideo DELETE ":           {"success"}, // Video reference, Deleting: {success}
+	"User DELETE permissions":   {"success"}, // User permissions reference, Revoking: true, sent as {success}
 }
 
 // Check checks one recorded request against the description: the path is

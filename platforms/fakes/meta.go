@@ -726,6 +726,8 @@ func (f *Meta) graph(w http.ResponseWriter, r *http.Request) {
 		f.createContainer(c, o)
 	case "GET IGUser media":
 		f.igMediaList(c, o)
+	case "DELETE User permissions":
+		f.deletePermissions(c) // meta_revoke.go
 	case "POST IGUser media_publish":
 		f.mediaPublish(c, o)
 	case "GET PagePost insights", "GET IGMedia insights":

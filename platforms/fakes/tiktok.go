@@ -374,6 +374,7 @@ func (f *TikTok) ttRoutes() http.Handler {
 	mux.HandleFunc("GET /v2/auth/authorize/", f.ttAuthorizePage)
 	mux.HandleFunc("POST /v2/auth/authorize/", f.ttAuthorizeDecision)
 	mux.HandleFunc("POST /v2/oauth/token/", f.ttToken)
+	mux.HandleFunc("POST /v2/oauth/revoke/", f.ttRevoke) // tiktok_revoke.go
 	mux.HandleFunc("GET /v2/user/info/", f.ttUserInfo)
 	mux.HandleFunc("POST /v2/post/publish/creator_info/query/", f.ttCreatorInfo)
 	mux.HandleFunc("POST /v2/post/publish/video/init/", f.ttVideoInit)

@@ -314,6 +314,7 @@ func (f *X) routes() http.Handler {
 	mux.HandleFunc("GET /i/oauth2/authorize", f.authorizePage)
 	mux.HandleFunc("POST /i/oauth2/authorize", f.authorizeDecision)
 	mux.HandleFunc("POST /2/oauth2/token", f.token)
+	mux.HandleFunc("POST /2/oauth2/revoke", f.revoke) // x_revoke.go
 	mux.HandleFunc("GET /2/users/me", f.me)
 	mux.HandleFunc("GET /2/users/{id}/tweets", f.timeline)
 	mux.HandleFunc("POST /2/media/upload/initialize", f.initialize)

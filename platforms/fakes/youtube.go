@@ -310,6 +310,7 @@ func (f *YouTube) routes() http.Handler {
 	mux.HandleFunc("GET /o/oauth2/v2/auth", f.authorizePage)
 	mux.HandleFunc("POST /o/oauth2/v2/auth", f.authorizeDecision)
 	mux.HandleFunc("POST /token", f.token)
+	mux.HandleFunc("POST /revoke", f.revoke) // youtube_revoke.go
 	mux.HandleFunc("GET /youtube/v3/channels", f.channelsList)
 	mux.HandleFunc("POST /upload/youtube/v3/videos", f.videosInsert)
 	mux.HandleFunc("PUT /upload/youtube/v3/videos", f.uploadPut)
