@@ -85,6 +85,8 @@ type App struct {
 	trash trashBin // deleted posts that can still be brought back (library.go)
 
 	syncMu sync.Mutex // one metrics sync at a time (metricsync.go)
+
+	backupMu sync.Mutex // one backup at a time (backup.go)
 }
 
 // New opens the store in cfg.DataDir. A damaged database is an error that

@@ -171,27 +171,11 @@ func (a *App) AvatarFile(acc data.Account) string {
 func (a *App) Accounts(ctx context.Context) ([]data.Account, error) { return a.Store.Accounts(ctx) }
 
 // Disconnect revokes the token where possible, deletes it from the keyring
-// and removes the account. Its posts stay, without that account.
+// and removes the account with its data (DisconnectAccount without
+// keeping data): posts that were only for it go, others stay without it.
 func (a *App) Disconnect(ctx context.Context, accountID int64) error {
-	acc, err := a.Store.Account(ctx, accountID)
-	if err != nil {
-		return err
-	}
-	if cred, err := a.credential(acc); err == nil && acc.Network == string(platforms.Mastodon) {
-		if c, err := mastodon.New(acc.Server, a.http); err == nil {
-			// Best effort: offline, the token stays valid on the server
-			// until the user revokes it there.
-			_ = c.Revoke(ctx, mastodon.App{ClientID: cred.ClientID, ClientSecret: cred.ClientSecret}, cred.AccessToken)
-		}
-	}
-	if err := a.secrets.Delete(acc.SecretKey()); err != nil && !errors.Is(err, data.ErrSecretNotFound) {
-		return fmt.Errorf("could not remove the saved login from your keyring: %w", err)
-	}
-	if err := a.Store.DeleteAccount(ctx, accountID); err != nil {
-		return err
-	}
-	a.changed()
-	return nil
+	_, err := a.DisconnectAccount(ctx, accountID, false)
+	return err
 }
 
 // credential reads an account's token from the keyring.

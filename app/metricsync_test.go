@@ -16,8 +16,9 @@ import (
 
 // publishEverywhere connects every network (a LinkedIn organization and a
 // Facebook Page, whose numbers can be read), publishes a post on each and
-// waits until all went out.
-func publishEverywhere(t *testing.T, e *allEnv) map[platforms.Network]data.Account {
+// waits until all went out; afterConnect runs between connecting and
+// publishing.
+func publishEverywhere(t *testing.T, e *allEnv, afterConnect ...func()) map[platforms.Network]data.Account {
 	t.Helper()
 	ctx := context.Background()
 	accs := map[platforms.Network]data.Account{platforms.Mastodon: e.connect(t)}
@@ -39,6 +40,9 @@ func publishEverywhere(t *testing.T, e *allEnv) map[platforms.Network]data.Accou
 			t.Fatalf("add %s: %v", n, err)
 		}
 		accs[n] = added[0]
+	}
+	for _, f := range afterConnect {
+		f()
 	}
 	dir := t.TempDir()
 	video, err := e.app.AddMedia(ctx, writeVideo(t, dir))

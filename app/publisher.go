@@ -46,6 +46,11 @@ func (a *App) Start(ctx context.Context) {
 		defer bg.Done()
 		a.metricsLoop(ctx)
 	}()
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		a.housekeep(ctx) // daily backup, retention (backup.go)
+	}()
 	go func() {
 		defer close(a.done)
 		a.run(ctx)
