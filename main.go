@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 	_ "time/tzdata" // IANA zones on machines without them (Windows)
 
 	"fyne.io/fyne/v2"
@@ -63,7 +62,7 @@ func defaultDataDir() (string, error) {
 // app runs on the folder, it publishes itself and this does nothing.
 func publishDue(dataDir string) int {
 	if dataDir == "" {
-		dir, err := defaultDataDir()
+		_, dir, err := resolveDataDir()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "localpost:", err)
 			return 1
@@ -108,23 +107,21 @@ func run(dataDir string, demo bool) int {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() { <-sigs; fyne.Do(fyneApp.Quit) }()
 
-	title := "Localpost"
-	cfg := app.Config{Secrets: data.Keyring()}
-	var demoNets *demonets.Networks
+	s := &session{fa: fyneApp, title: "Localpost", base: app.Config{Secrets: data.Keyring()}}
 	if demo {
-		title = "Localpost — Demo"
-		cfg.Demo, cfg.Secrets = true, data.MemorySecrets() // demo tokens are throwaway
-		cfg.HTTP = app.NewHTTPClient()
-		nets, err := demonets.Start(cfg.HTTP) // every network's fake, on 127.0.0.1
+		s.title = "Localpost — Demo"
+		s.base.Demo, s.base.Secrets = true, data.MemorySecrets() // demo tokens are throwaway
+		s.base.HTTP = app.NewHTTPClient()
+		nets, err := demonets.Start(s.base.HTTP) // every network's fake, on 127.0.0.1
 		if err != nil {
 			return fail(fyneApp, err)
 		}
 		defer nets.Close()
-		demoNets = nets
-		cfg.DemoServer, cfg.Providers = nets.Mastodon.URL, nets.Providers
+		s.demoNets = nets
+		s.base.DemoServer, s.base.Providers = nets.Mastodon.URL, nets.Providers
 		// The real path is the system browser; where there is none, the
 		// demo plays the user pressing Authorize on the fake's page.
-		cfg.OpenURL = func(u string) error {
+		s.base.OpenURL = func(u string) error {
 			if err := browser.OpenURL(u); err != nil {
 				return nets.Approve(u)
 			}
@@ -140,13 +137,13 @@ func run(dataDir string, demo bool) int {
 		}
 	}
 	if dataDir == "" {
-		dir, err := defaultDataDir()
+		def, dir, err := resolveDataDir()
 		if err != nil {
 			return fail(fyneApp, err)
 		}
-		dataDir = dir
+		s.defDir, dataDir = def, dir
 	}
-	cfg.DataDir = dataDir
+	s.dir = dataDir
 	unlock, err := data.Lock(dataDir) // one Localpost per data folder
 	if errors.Is(err, data.ErrLocked) && app.AskToShow(dataDir) == nil {
 		// The running one (perhaps hidden in the tray) shows its window.
@@ -156,79 +153,34 @@ func run(dataDir string, demo bool) int {
 	if err != nil {
 		return fail(fyneApp, err)
 	}
-	defer unlock()
-
-	// set below, before anything can call OnChange's func on the UI thread
-	var ui *views.MainUI
-	var tray *views.Tray
-	refresh := func() {
-		if ui != nil {
-			ui.Refresh()
-		}
-		if tray != nil {
-			tray.Refresh()
-		}
-	}
-	cfg.OnChange = func() { fyne.Do(refresh) }
-	cfg.Notify = func(title, body string) {
+	s.unlock = unlock
+	defer func() { s.unlock() }() // a restart may have moved it to another folder
+	s.base.Notify = func(title, body string) {
 		fyne.Do(func() { fyneApp.SendNotification(fyne.NewNotification(title, body)) })
 	}
-	core, err := app.New(cfg)
-	if err != nil {
+	s.trayOK = views.SystemTray()
+
+	// A damaged database brings up a window offering the newest backup.
+	if err := s.openOrOffer(); err != nil {
 		return fail(fyneApp, err)
 	}
-	if demoNets != nil {
-		if err := demoNets.Configure(core); err != nil {
-			return fail(fyneApp, err)
-		}
+	fyneApp.Run()
+	s.close()
+	if s.failed {
+		return 1
 	}
-	defer func() {
-		if err := core.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "localpost: closing:", err)
-		}
-	}()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel() // runs before core.Close: the publisher stops first
-	ui = views.NewMainUI(fyneApp, core, title)
-	// Closing the window hides it to the system tray, publishing goes on;
-	// where the desktop shows no tray, closing quits.
-	tray = views.NewTray(ui, fyneApp, views.SystemTray())
-	// Starting Localpost again on this folder brings this window up.
-	if stopShow, err := app.ListenForShow(dataDir, func() {
-		fyne.Do(func() { ui.Window.Show(); ui.Window.RequestFocus() })
-	}); err == nil {
-		defer stopShow()
-	} else {
-		fmt.Fprintln(os.Stderr, "localpost:", err)
-	}
-	core.Start(ctx)
-	if demoNets != nil {
-		// An empty demo folder gets accounts on the fake networks and two
-		// years of invented posts and numbers to look at.
-		go func() {
-			if err := core.SeedDemo(ctx); err != nil {
-				fmt.Fprintln(os.Stderr, "localpost: demo history:", err)
-			}
-			fyne.Do(ui.Refresh)
-		}()
-	}
-	// A minute's refresh moves "today" past midnight and keeps the
-	// calendar true even if a change notice was missed.
-	go func() {
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				fyne.Do(refresh)
-			}
-		}
-	}()
-	ui.Window.ShowAndRun()
 	return 0
+}
+
+// resolveDataDir is the default folder and where the data is: there, or
+// where it was moved to (app.ResolveDataDir).
+func resolveDataDir() (def, dir string, err error) {
+	def, err = defaultDataDir()
+	if err != nil {
+		return "", "", err
+	}
+	dir, err = app.ResolveDataDir(def)
+	return def, dir, err
 }
 
 // fail reports an error that stops Localpost from starting on stderr and in
