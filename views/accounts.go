@@ -388,28 +388,6 @@ func hostOf(server string) string {
 	return strings.TrimSuffix(s, "/")
 }
 
-func (s *accountsScreen) onDisconnect(a data.Account) {
-	msg := "Localpost forgets " + accountLabel(a) + " and its login. Posts planned for it stay in the calendar without this account."
-	dialog.ShowConfirm("Disconnect this account?", msg, func(yes bool) {
-		if !yes {
-			return
-		}
-		s.b.run(func() func() {
-			ctx, cancel := s.b.ctx()
-			defer cancel()
-			err := s.core.Disconnect(ctx, a.ID)
-			return func() {
-				if err != nil {
-					s.b.errorDialog(err)
-				}
-				if s.onChanged != nil {
-					s.onChanged()
-				}
-			}
-		})
-	}, s.b.win)
-}
-
 // onConnect opens the Mastodon connect dialog, server pre-filled when given.
 func (s *accountsScreen) onConnect(server, hint string) {
 	if server == "" {

@@ -120,6 +120,28 @@ type Core interface {
 	// the analytics window: stored numbers, best times, reading new
 	// numbers, suggested posting times (analytics.go)
 	analyticsCore
+
+	// what is stored and where, export, delete everything, disconnect
+	// with a choice, retention and backups (yourdata.go)
+	dataCore
+}
+
+// dataCore is what the "Your data" screen, the data settings and the
+// disconnect dialog need from the core.
+type dataCore interface {
+	DataSummary(ctx context.Context) (app.DataSummary, error)
+	ExportArchive(ctx context.Context, path string, progress func(app.ArchiveProgress)) error
+	// WipePlan counts what Delete everything removes; RevokeAll takes
+	// back the access where the networks allow it; WipeWork captures the
+	// keyring entries for the deletion main runs on the closed folder.
+	WipePlan(ctx context.Context) (app.WipeReport, error)
+	RevokeAll(ctx context.Context) (revoked, notRevoked []string)
+	WipeWork(ctx context.Context) (func(dataDir string) (string, error), error)
+	DisconnectAccount(ctx context.Context, accountID int64, keepData bool) (revoked bool, err error)
+	Retention() app.Retention
+	SetRetention(r app.Retention) error
+	Backups(ctx context.Context) ([]app.Backup, error)
+	BackupNow(ctx context.Context) (app.Backup, error)
 }
 
 var _ Core = (*app.App)(nil)

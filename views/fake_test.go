@@ -131,6 +131,8 @@ type fakeCore struct {
 
 	an fakeAnalytics // the analytics window's numbers (analytics_fake_test.go)
 
+	yd fakeData // what is stored, export, wipe, disconnect, retention, backups (yourdata_fake_test.go)
+
 	// dragging in the calendar: see fakeDrag (drag_test.go)
 	drag fakeDrag
 

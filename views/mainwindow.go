@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +15,11 @@ import (
 // MainUI is the main window and its screens.
 type MainUI struct {
 	Window fyne.Window
+	// Restart, set by main, closes the core, runs work on the closed data
+	// folder (restore, move, delete everything), then opens a new core on
+	// the folder work returns ("" = the same) in a fresh MainUI. If work
+	// fails, the old folder is opened again and the error shown.
+	Restart func(work func(dataDir string) (newDataDir string, err error))
 
 	core Core
 	b    *bridge
@@ -43,6 +49,9 @@ type MainUI struct {
 
 	analytics    *analyticsScreen // how posts did (analytics.go)
 	analyticsTab *container.TabItem
+
+	yourData *yourDataScreen // what is stored, export, delete everything (yourdata.go)
+	dataTab  *container.TabItem
 }
 
 // NewMainWindow builds the main window. title is e.g. "Localpost" or "Localpost — Demo".
@@ -94,12 +103,19 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.analytics = newAnalyticsScreen(core, u.b, now)
 	u.analytics.onAccounts = func() { u.tabs.Select(u.accountsTab) }
 	u.analytics.onOpen = u.editPost
-	u.analyticsTab = container.NewTabItemWithIcon("Analytics", theme.ListIcon(), u.analytics.build())
-	u.tabs = container.NewAppTabs(u.calendarTab, u.composeTab, u.analyticsTab, u.accountsTab, u.settingsTab)
+	u.analyticsTab = container.NewTabItemWithIcon("Analytics", analyticsIcon, u.analytics.build())
+	u.yourData = newYourDataScreen(core, u.b)
+	u.yourData.restart = u.restart
+	u.settings.data.restart = u.restart
+	u.dataTab = container.NewTabItemWithIcon("Your data", theme.StorageIcon(), u.yourData.build())
+	u.tabs = container.NewAppTabs(u.calendarTab, u.composeTab, u.analyticsTab, u.dataTab, u.accountsTab, u.settingsTab)
 	u.tabs.SetTabLocation(container.TabLocationLeading)
 	u.tabs.OnSelected = func(ti *container.TabItem) {
 		if ti == u.analyticsTab {
 			u.analytics.reload() // the numbers are read when looked at
+		}
+		if ti == u.dataTab {
+			u.yourData.reload()
 		}
 	}
 
@@ -240,4 +256,13 @@ func (u *MainUI) flash(msg string) {
 			}
 		})
 	})
+}
+
+// restart hands work to main's Restart (see MainUI.Restart).
+func (u *MainUI) restart(work func(dataDir string) (string, error)) {
+	if u.Restart == nil {
+		u.b.errorDialog(errors.New("Localpost cannot restart itself here; quit it and start it again"))
+		return
+	}
+	u.Restart(work)
 }

@@ -93,10 +93,12 @@ type settingsScreen struct {
 
 	onZoneChanged     func()
 	onNetworksChanged func() // a network's developer app was saved
+
+	data *dataSettings // retention, backups, moving the folder (yourdata.go)
 }
 
 func newSettingsScreen(core Core, b *bridge) *settingsScreen {
-	return &settingsScreen{core: core, b: b}
+	return &settingsScreen{core: core, b: b, data: newDataSettings(core, b)}
 }
 
 func (s *settingsScreen) build() fyne.CanvasObject {
@@ -107,7 +109,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.grace = ext(&widget.Select{OnChanged: s.onGrace})
 
 	folder := widget.NewCard("Data folder", "", container.NewVBox(
-		container.NewBorder(nil, nil, nil, openBtn, s.dir),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.data.moveButton(), openBtn), s.dir),
 		ext(&widget.Label{Text: "Everything stays in this folder; tokens are in your system keyring.", Wrapping: fyne.TextWrapWord}),
 	))
 	zone := widget.NewCard("Time zone", "Posts are planned and shown in this zone.",
@@ -125,7 +127,9 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		s.netList))
 	s.load()
 	s.loadPublicMedia()
-	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(folder, zone, missed, tray, public, networks)))
+	cards := append([]fyne.CanvasObject{folder}, s.data.cards()...)
+	cards = append(cards, zone, missed, tray, public, networks)
+	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(cards...)))
 }
 
 // load shows the core's current settings.

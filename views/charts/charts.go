@@ -18,6 +18,43 @@ import (
 // DefaultEmptyText is what a chart without data says unless told otherwise.
 const DefaultEmptyText = "No numbers for this period yet"
 
+// Grouped writes v in full with thousands separators: 23,800; 1,234.5.
+func Grouped(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	neg := v < 0
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// distinct says whether no two labels are the same.
+func distinct(labels []string) bool {
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if seen[l] {
+			return false
+		}
+		seen[l] = true
+	}
+	return true
+}
+
 // Compact formats v for an axis or a tooltip: 0, 12, 999, 1.2k, 12k,
 // 1.2M, 3.4B; values under 1 keep up to three significant digits (0.042).
 func Compact(v float64) string {

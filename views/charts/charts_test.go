@@ -55,6 +55,29 @@ func TestCompact(t *testing.T) {
 	}
 }
 
+func TestGroupedAndDistinctAxisLabels(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 999: "999", 23800: "23,800", 1234567.5: "1,234,567.5", -4200: "-4,200"} {
+		if got := Grouped(v); got != want {
+			t.Errorf("Grouped(%v) = %q, want %q", v, got, want)
+		}
+	}
+	c := NewLineChart([]Series{{Name: "Followers", Points: []Point{
+		{At: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Value: 23810},
+		{At: time.Date(2026, 11, 9, 0, 0, 0, 0, time.UTC), Value: 24190}}}})
+	c.Floating = true
+	w := test.NewTempWindow(t, c)
+	w.Resize(fyne.NewSize(500, 300))
+	texts := map[string]bool{}
+	for _, o := range test.LaidOutObjects(c) {
+		if tx, ok := o.(*canvas.Text); ok && o.Visible() {
+			texts[tx.Text] = true
+		}
+	}
+	if !texts["24,000"] || texts["24k"] {
+		t.Errorf("axis labels %v: want full numbers where compact ones would repeat", texts)
+	}
+}
+
 func TestNiceTicksFloating(t *testing.T) {
 	got := niceTicksFrom(21800, 22900, true, false)
 	want := []float64{21500, 22000, 22500, 23000}

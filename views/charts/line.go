@@ -266,9 +266,16 @@ func (r *lineRenderer) build() {
 	}
 	yt := niceTicksFrom(lo, hi, integer, !c.Floating)
 	labels := make([]string, len(yt))
-	lw := float32(0)
 	for i, v := range yt {
 		labels[i] = c.format(v)
+	}
+	if c.ValueFormat == nil && !distinct(labels) { // 23.8k, 24k, 24.2k all read "24k"
+		for i, v := range yt {
+			labels[i] = Grouped(v)
+		}
+	}
+	lw := float32(0)
+	for i := range labels {
 		lw = max(lw, measure(labels[i], ts, fyne.TextStyle{}).Width)
 	}
 	lh := measure("0", ts, fyne.TextStyle{}).Height
