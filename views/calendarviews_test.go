@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"fyne.io/fyne/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -500,5 +501,68 @@ func TestCalendarViewsMarkup(t *testing.T) {
 		c.setView(v)
 		u.b.wait()
 		test.AssertObjectRendersToMarkup(t, "calendar_"+strings.ToLower(viewNames[v])+".xml", c.body)
+	}
+}
+
+// A busy day shows as many chips as its cell has room for and says how
+// many more there are; the month grid's height no longer grows with them.
+func TestDayCellFitsItsChips(t *testing.T) {
+	test.NewTempApp(t)
+	var entries []data.CalendarEntry
+	for i := range 5 {
+		entries = append(entries, data.CalendarEntry{PostID: int64(i + 1), PlannedAt: time.Date(2026, 7, 15, 8+i, 0, 0, 0, time.UTC),
+			State: data.StateScheduled, Snippet: "Post " + strconv.Itoa(i+1), Networks: "mastodon"})
+	}
+	visible := func(c *dayCell) (chips int, more string) {
+		for _, o := range c.list.Objects {
+			if !o.Visible() {
+				continue
+			}
+			switch o := o.(type) {
+			case *moreLink:
+				more = o.Text
+			default:
+				chips++
+			}
+		}
+		return chips, more
+	}
+	var opened []data.CalendarEntry
+	c := newDayCell()
+	c.onMore = func(_ time.Time, es []data.CalendarEntry) { opened = es }
+	w := test.NewTempWindow(t, c)
+	c.set(time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC), true, false, entries, time.UTC)
+	if min := c.MinSize().Height; min > 80 {
+		t.Errorf("a day with 5 posts needs %v high; want about one line under the number", min)
+	}
+	for _, tc := range []struct {
+		height float32
+		chips  int
+		more   string
+	}{
+		{400, 2, "+3 more"}, // room for all that were built: two and "more"
+		{100, 1, "+4 more"},
+		{70, 0, "+5 more"},
+	} {
+		w.Resize(fyne.NewSize(160, tc.height))
+		c.Resize(fyne.NewSize(160, tc.height))
+		if chips, more := visible(c); chips != tc.chips || more != tc.more {
+			t.Errorf("%v high: %d chips and %q, want %d and %q", tc.height, chips, more, tc.chips, tc.more)
+		}
+	}
+	w.Resize(fyne.NewSize(160, 400))
+	c.Resize(fyne.NewSize(160, 400))
+	for _, o := range c.list.Objects {
+		if m, ok := o.(*moreLink); ok {
+			test.Tap(m)
+		}
+	}
+	if len(opened) != 5 {
+		t.Errorf("the more link opened %d posts, want all 5", len(opened))
+	}
+	c.set(time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC), true, false, entries[:3], time.UTC)
+	c.Resize(fyne.NewSize(160, 400))
+	if chips, more := visible(c); chips != 3 || more != "" {
+		t.Errorf("three posts with room: %d chips and %q", chips, more)
 	}
 }

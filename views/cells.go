@@ -387,8 +387,127 @@ func fitText(s string, width, size float32, style fyne.TextStyle) string {
 	return strings.TrimRight(string(runes[:lo]), " ") + "…"
 }
 
+// moreLink is a day cell's "+N more": one line of bold text, a chip's
+// height, that opens the day's posts.
+type moreLink struct {
+	widget.BaseWidget
+	Text     string
+	OnTapped func()
+	text     *canvas.Text
+}
+
+var (
+	_ fyne.Tappable      = (*moreLink)(nil)
+	_ desktop.Cursorable = (*moreLink)(nil)
+)
+
+func newMoreLink(tapped func()) *moreLink {
+	m := &moreLink{OnTapped: tapped, text: canvas.NewText("", color.Black)}
+	m.text.TextStyle.Bold = true
+	m.ExtendBaseWidget(m)
+	return m
+}
+
+// SetText changes the text, redrawing only when it changed.
+func (m *moreLink) SetText(s string) {
+	if s != m.Text {
+		m.Text = s
+		m.Refresh()
+	}
+}
+
+func (m *moreLink) Tapped(*fyne.PointEvent) {
+	if m.OnTapped != nil {
+		m.OnTapped()
+	}
+}
+
+func (m *moreLink) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (m *moreLink) CreateRenderer() fyne.WidgetRenderer {
+	r := &moreLinkRenderer{m: m, WidgetRenderer: widget.NewSimpleRenderer(container.New(layout.NewCustomPaddedLayout(2, 2, 6, 2), m.text))}
+	r.Refresh()
+	return r
+}
+
+type moreLinkRenderer struct {
+	fyne.WidgetRenderer
+	m *moreLink
+}
+
+func (r *moreLinkRenderer) Refresh() {
+	t := r.m.text
+	t.Text, t.Color, t.TextSize = r.m.Text, theme.Color(theme.ColorNameForeground), theme.TextSize()
+	t.Refresh()
+	r.WidgetRenderer.Refresh()
+}
+
 // maxChips is how many posts a day cell lists before "+N more".
 const maxChips = 3
+
+// fitList lays out a day's chips top to bottom with its "+N more" button
+// last, showing as many chips as the cell has room for: a busy month must
+// not make the window taller than the screen. Its minimum is one line.
+type fitList struct{ cell *dayCell }
+
+func (l *fitList) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) < 2 {
+		return fyne.Size{}
+	}
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, objs[0].MinSize().Height)
+}
+
+func (l *fitList) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	more := objs[len(objs)-1].(*moreLink)
+	chips := objs[:len(objs)-1]
+	total := len(l.cell.entries)
+	gap := theme.Padding()
+	height := func(k int) float32 { // k chips, and "more" if any post is left out
+		h := float32(0)
+		for _, ch := range chips[:k] {
+			h += ch.MinSize().Height + gap
+		}
+		if k < total {
+			h += more.MinSize().Height + gap
+		}
+		return h - gap
+	}
+	k := len(chips)
+	for k > 0 && height(k) > size.Height {
+		k--
+	}
+	if k == 0 && total > 0 && len(chips) > 0 && more.MinSize().Height > size.Height {
+		k = 1 // no room even for "more": the first post, cut
+	}
+	y := float32(0)
+	for i, ch := range chips {
+		if i >= k {
+			ch.Hide()
+			continue
+		}
+		ch.Show()
+		h := ch.MinSize().Height
+		ch.Move(fyne.NewPos(0, y))
+		ch.Resize(fyne.NewSize(size.Width, h))
+		y += h + gap
+	}
+	hidden := total - k
+	if text := "+" + strconv.Itoa(hidden) + " more"; hidden <= 0 {
+		more.Hide()
+	} else {
+		more.Show()
+		more.SetText(text)
+		more.Move(fyne.NewPos(0, y))
+		more.Resize(fyne.NewSize(size.Width, more.MinSize().Height))
+	}
+}
 
 // dayCell is one day of the month grid. Double-clicking it starts a post on
 // that day; it is a widget only to receive that double tap.
@@ -423,8 +542,8 @@ func newDayCell() *dayCell {
 		bg:     canvas.NewRectangle(color.Transparent),
 		badge:  canvas.NewRectangle(color.Transparent),
 		number: canvas.NewText("", color.Black),
-		list:   container.NewVBox(),
 	}
+	c.list = container.New(&fitList{cell: c})
 	c.ExtendBaseWidget(c)
 	c.bg.CornerRadius = 6
 	c.badge.CornerRadius = 8
@@ -466,15 +585,16 @@ func (c *dayCell) set(day time.Time, inMonth, today bool, entries []data.Calenda
 			}
 		})))
 	}
-	if len(shown) < len(entries) {
-		more := ext(&widget.Button{Text: "+" + strconv.Itoa(len(entries)-len(shown)) + " more", Importance: widget.LowImportance,
-			Alignment: widget.ButtonAlignLeading, OnTapped: func() {
-				if c.onMore != nil {
-					c.onMore(c.date, c.entries)
-				}
-			}})
-		objs = append(objs, more)
-	}
+	// Always last: the list's layout shows it, with the number of posts
+	// it could not show, when some did not fit or were not built.
+	more := newMoreLink(func() {
+		if c.onMore != nil {
+			c.onMore(c.date, c.entries)
+		}
+	})
+	more.Hidden = len(shown) == len(entries)
+	more.Text = "+" + strconv.Itoa(len(entries)-len(shown)) + " more"
+	objs = append(objs, more)
 	for _, o := range objs {
 		if ch, ok := o.(*postChip); ok {
 			ch.labels = c.labels[ch.entry.PostID]
