@@ -50,6 +50,9 @@ type session struct {
 	closing  atomic.Bool     // refreshes are dropped while the core closes
 	busy     bool            // a restart is under way
 	failed   bool            // a window saying what went wrong is up: exit status 1
+	// seeded is set once the demo invented its past: after "Delete
+	// everything" or another restart the demo does not invent it again.
+	seeded bool
 }
 
 // refresh redraws the window and the tray; on the Fyne thread.
@@ -99,9 +102,10 @@ func (s *session) open() error {
 		fmt.Fprintln(os.Stderr, "localpost:", err)
 	}
 	core.Start(ctx)
-	if s.demoNets != nil {
+	if s.demoNets != nil && !s.seeded {
+		s.seeded = true
 		// An empty demo folder gets accounts on the fake networks and two
-		// years of invented posts and numbers to look at.
+		// years of invented posts and numbers to look at, once.
 		bg.Add(1)
 		go func() {
 			defer bg.Done()
