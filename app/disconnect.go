@@ -32,6 +32,7 @@ func (a *App) DisconnectAccount(ctx context.Context, accountID int64, keepData b
 	if err != nil {
 		return false, err
 	}
+	a.takeBackHeld(ctx, acc, keepData)
 	if cred, err := a.credential(acc); err == nil && !a.sharesLogin(ctx, acc, cred) {
 		revoked = a.revoke(ctx, acc, cred) == nil
 	}
@@ -49,6 +50,36 @@ func (a *App) DisconnectAccount(ctx context.Context, accountID int64, keepData b
 	}
 	a.changed()
 	return revoked, nil
+}
+
+// takeBackHeld asks the network to drop the posts it holds for acc in its
+// own scheduler (Mastodon, Facebook, YouTube), while Localpost can still
+// sign in: after a disconnect they would otherwise go out anyway. Best
+// effort; what stays there is said in a notification. With keep the posts
+// wait here, unpublished, until the account is reconnected.
+func (a *App) takeBackHeld(ctx context.Context, acc data.Account, keep bool) {
+	held, err := a.Store.HeldBy(ctx, acc.ID)
+	if err != nil || len(held) == 0 {
+		return
+	}
+	left := 0
+	for _, h := range held {
+		ch := data.RemoteChange{AccountID: acc.ID, TargetID: h.TargetID, RemoteID: h.RemoteID, HeldAt: h.HeldAt, HeldText: h.Text}
+		_, err := a.remoteChange(ctx, acc, ch, data.RemoteCancel)
+		if err != nil && !errors.Is(err, errGoneThere) {
+			left++
+			continue
+		}
+		if keep {
+			_ = a.Store.ReleaseHeld(ctx, h.TargetID, "Taken back from "+a.networkName(acc.Network)+" when "+acc.Handle+
+				" was disconnected. Reconnect it in Accounts to publish this post.")
+		}
+	}
+	if left > 0 {
+		a.notify("Still planned on "+a.networkName(acc.Network), fmt.Sprintf(
+			"%d post(s) %s holds for %s could not be taken back and will still go out there; delete them on %s.",
+			left, a.networkName(acc.Network), acc.Handle, a.networkName(acc.Network)))
+	}
 }
 
 // grantGroup names the networks whose revocation withdraws the app's whole

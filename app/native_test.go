@@ -561,3 +561,45 @@ func TestNativeLostHandOverAnswerNeverTwoCopies(t *testing.T) {
 		})
 	}
 }
+
+// Disconnecting an account first takes back what its network holds:
+// otherwise those posts would still go out after Localpost let go. Kept,
+// they wait here; deleted, they are gone; Delete everything takes back
+// every network's.
+func TestDisconnectTakesBackHeldPosts(t *testing.T) {
+	e := newNativeEnv(t)
+	ctx := context.Background()
+	at := e.clock.Now().Add(2 * time.Hour)
+	keep := e.schedule(t, e.draft("Opening night, 7pm", at, e.masto))
+	gone := e.schedule(t, e.draft("Opening night on Facebook", at, e.fb))
+	video := e.schedule(t, e.draft("Tour of the kitchen", at, e.yt))
+	e.app.Start(ctx)
+	e.waitHanded(t, keep.ID)
+	e.waitHanded(t, gone.ID)
+	e.waitHanded(t, video.ID)
+
+	if _, err := e.app.DisconnectAccount(ctx, e.masto.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if held := e.nets.Mastodon.Scheduled(); len(held) != 0 {
+		t.Errorf("Mastodon still holds %+v after the disconnect", held)
+	}
+	tg := e.target(t, keep.ID, e.masto)
+	if tg.RemoteID != "" || tg.State != data.StateScheduled || !strings.Contains(tg.LastError, "Reconnect") {
+		t.Errorf("kept post's target: %+v, want waiting here, not held", tg)
+	}
+	if _, err := e.app.DisconnectAccount(ctx, e.fb.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.metaPosts()) != 0 {
+		t.Errorf("Facebook still holds %+v", e.metaPosts())
+	}
+	e.app.RevokeAll(ctx)
+	if n := len(e.nets.YouTube.Posts()); n != 0 {
+		t.Errorf("YouTube still holds %d videos after Delete everything's revocations", n)
+	}
+	e.clock.Set(at.Add(time.Hour))
+	if len(e.nets.Mastodon.Statuses()) != 0 || len(e.metaPosts()) != 0 {
+		t.Fatal("a post went out after its account was disconnected")
+	}
+}

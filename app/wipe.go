@@ -63,6 +63,13 @@ func (a *App) RevokeAll(ctx context.Context) (revoked, notRevoked []string) {
 	if err != nil {
 		return nil, nil
 	}
+	// Posts the networks hold go first, while every login still works
+	// (revoking one Meta login ends the others).
+	for _, acc := range accs {
+		if !a.isReminder(acc) {
+			a.takeBackHeld(ctx, acc, false)
+		}
+	}
 	done := map[string]bool{}   // access and refresh tokens withdrawn in this run
 	groups := map[string]bool{} // grant groups (see grantGroup) with a withdrawal in this run
 	for _, acc := range accs {

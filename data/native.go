@@ -407,3 +407,50 @@ func (s *Store) RemoteAlreadyPublished(ctx context.Context, c RemoteChange, a At
 		return refreshPost(ctx, tx, postID)
 	})
 }
+
+// HeldTarget is a post a network holds for an account's own scheduler.
+type HeldTarget struct {
+	TargetID int64
+	RemoteID string
+	HeldAt   time.Time // when the network is to publish it
+	Text     string    // the text it holds
+}
+
+// HeldBy lists the posts the network holds for the account.
+func (s *Store) HeldBy(ctx context.Context, accountID int64) ([]HeldTarget, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT t.id, t.remote_id, p.planned_at,
+			CASE WHEN t.text_override <> '' THEN t.text_override ELSE p.text END
+		FROM targets t JOIN posts p ON p.id = t.post_id
+		WHERE t.account_id = ? AND t.remote_id <> '' AND t.state IN ('scheduled', 'draft')`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HeldTarget
+	for rows.Next() {
+		var h HeldTarget
+		var at sql.NullInt64
+		if err := rows.Scan(&h.TargetID, &h.RemoteID, &at, &h.Text); err != nil {
+			return nil, err
+		}
+		h.HeldAt = fromMS(at)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseHeld records that the network no longer holds a target's post
+// (taken back there): it waits here again, saying note.
+func (s *Store) ReleaseHeld(ctx context.Context, targetID int64, note string) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := execOne(ctx, tx, `UPDATE targets SET remote_id = '', remote_url = '', last_error = ?
+			WHERE id = ? AND `+heldWhere, note, targetID); err != nil {
+			return err
+		}
+		var postID int64
+		if err := tx.QueryRowContext(ctx, `SELECT post_id FROM targets WHERE id = ?`, targetID).Scan(&postID); err != nil {
+			return err
+		}
+		return refreshPost(ctx, tx, postID)
+	})
+}
