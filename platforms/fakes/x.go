@@ -587,26 +587,37 @@ func (f *X) Approve(authURL string) error {
 	return approveByForm(authURL, f.AuthorizeURL()+"?", f.AuthorizeURL(), nil)
 }
 
+// clientForm reads an OAuth form and the client naming itself in it
+// (client_id) or with Basic auth (a confidential client); false after
+// answering a malformed request.
+func clientForm(w http.ResponseWriter, r *http.Request) (v url.Values, id, pass string, basic, ok bool) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+		return nil, "", "", false, false
+	}
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
+		return nil, "", "", false, false
+	}
+	v = r.PostForm
+	id = v.Get("client_id")
+	user, pass, basic := r.BasicAuth()
+	if basic {
+		id, _ = url.QueryUnescape(user)
+		pass, _ = url.QueryUnescape(pass)
+	}
+	return v, id, pass, basic, true
+}
+
 // token is POST /2/oauth2/token: authorization_code (PKCE verified) and
 // refresh_token (rotating: the old refresh token stops working).
 func (f *X) token(w http.ResponseWriter, r *http.Request) {
 	if f.fail(w, XStepToken) {
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+	v, id, pass, basic, ok := clientForm(w, r)
+	if !ok {
 		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
-		return
-	}
-	v := r.PostForm
-	id := v.Get("client_id")
-	user, pass, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(user)
-		pass, _ = url.QueryUnescape(pass)
 	}
 	f.mu.Lock()
 	c := f.clients[id]

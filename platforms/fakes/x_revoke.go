@@ -1,9 +1,7 @@
 package fakes
 
 import (
-	"mime"
 	"net/http"
-	"net/url"
 )
 
 // revoke is POST /2/oauth2/revoke: the client names itself as at the token
@@ -11,20 +9,9 @@ import (
 // client); the token, access or refresh, stops working at once. Like RFC
 // 7009 servers, a token it does not know is answered 200 as well.
 func (f *X) revoke(w http.ResponseWriter, r *http.Request) {
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+	v, id, pass, basic, ok := clientForm(w, r)
+	if !ok {
 		return
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
-		return
-	}
-	v := r.PostForm
-	id := v.Get("client_id")
-	user, pass, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(user)
-		pass, _ = url.QueryUnescape(pass)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
