@@ -15,6 +15,10 @@ type token struct {
 	url bool
 }
 
+// URLSpans returns where the links of text are, as [start, end) byte
+// offsets: the links CountChars weights as URLWeight.
+func URLSpans(text string) [][]int { return urlRe.FindAllStringIndex(text, -1) }
+
 func splitKeepingURLs(text string) []token {
 	var out []token
 	last := 0
