@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"localpost/platforms"
 )
@@ -29,7 +27,7 @@ func SplitThread(text string, l platforms.Limits, number bool) ([]string, error)
 	if l.MaxChars <= 0 || l.CountChars(text) <= l.MaxChars {
 		return []string{text}, nil
 	}
-	sentences := splitSentences(text)
+	sentences := splitSentences(text) // assistoffline.go
 	if !number {
 		return pack(sentences, l, "")
 	}
@@ -54,43 +52,6 @@ func SplitThread(text string, l platforms.Limits, number bool) ([]string, error)
 
 // word is a run of non-space characters with the spacing after it.
 type word struct{ s, sep string }
-
-// splitSentences reads text as sentences of words. A sentence ends after
-// a word ending in . ! ? or … (closing quotes and brackets allowed after
-// it), and at a line break.
-func splitSentences(text string) [][]word {
-	var out [][]word
-	var cur []word
-	rest := text
-	for rest != "" {
-		end := strings.IndexFunc(rest, unicode.IsSpace)
-		if end < 0 {
-			end = len(rest)
-		}
-		w := word{s: rest[:end]}
-		rest = rest[end:]
-		sepEnd := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsSpace(r) })
-		if sepEnd < 0 {
-			sepEnd = len(rest)
-		}
-		w.sep, rest = rest[:sepEnd], rest[sepEnd:]
-		cur = append(cur, w)
-		if endsSentence(w.s) || strings.ContainsAny(w.sep, "\n\r") {
-			out = append(out, cur)
-			cur = nil
-		}
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
-}
-
-func endsSentence(w string) bool {
-	w = strings.TrimRight(w, `"')]»”’`)
-	r, _ := utf8.DecodeLastRuneInString(w)
-	return strings.ContainsRune(".!?…。！？", r)
-}
 
 // pack fills posts greedily: whole sentences while they fit, a sentence
 // too long for a post word by word, a word too long for a post in pieces.
