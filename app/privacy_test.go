@@ -18,6 +18,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"localpost/data"
+	"localpost/platforms/fakes"
 )
 
 // strayTransport stands in for http.DefaultTransport while a privacy test
@@ -89,7 +90,20 @@ func TestMainFlowsTalkOnlyToConnectedNetworks(t *testing.T) {
 	if err := e.app.ExportArchive(ctx, archive, nil); err != nil {
 		t.Fatal(err)
 	}
-	allowed := networkHosts(e)
+	// The writing assistant the user set up is the one other host.
+	ai := fakes.NewOpenAI()
+	t.Cleanup(ai.Close)
+	if err := e.app.SetAssistant(ai.Endpoint(), fakes.OpenAIDemoModel, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Assist(ctx, AssistRequest{Task: AssistShorten, Text: "Winter hours: 8 to 6. Every day."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	aiURL, _ := url.Parse(ai.URL)
+	allowed := append(networkHosts(e), aiURL.Host)
+	if e.guard.seen()[aiURL.Host] == 0 {
+		t.Error("the assistant was not asked through the app's client")
+	}
 	seen := e.guard.seen()
 	if len(seen) == 0 {
 		t.Fatal("the guard saw no request: it is not in the app's client")
@@ -120,6 +134,12 @@ func TestNoAccountsNoRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.tick = 5 * time.Millisecond
+	// An assistant set up but not used is not called either.
+	ai := fakes.NewOpenAI()
+	t.Cleanup(ai.Close)
+	if err := a.SetAssistant(ai.Endpoint(), fakes.OpenAIDemoModel, "sk-local-test-key-1234", false); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	a.Start(ctx)
 	// Everything a start does: limits, account sync, publishing rounds,
@@ -133,6 +153,9 @@ func TestNoAccountsNoRequests(t *testing.T) {
 	}
 	if seen := guard.seen(); len(seen) != 0 {
 		t.Errorf("with no accounts the app made requests: %v", seen)
+	}
+	if n := len(ai.Requests()); n != 0 {
+		t.Errorf("the assistant was called %d times without being asked", n)
 	}
 	if s := stray.seen(); len(s) != 0 {
 		t.Errorf("requests outside the app's client: %v", s)
@@ -187,6 +210,22 @@ func TestNoSecretAtRest(t *testing.T) {
 	if _, err := e.app.SyncMetrics(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	// An assistant with an API key, used once and refused once.
+	ai := fakes.NewOpenAI()
+	t.Cleanup(ai.Close)
+	ai.RequireKey("sk-local-assistant-key-5678")
+	if err := e.app.SetAssistant(ai.Endpoint(), fakes.OpenAIDemoModel, "sk-local-assistant-key-5678", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Assist(ctx, AssistRequest{Task: AssistShorten, Text: "Winter hours. Every day."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ai.RequireKey("another-key")
+	if _, err := e.app.Assist(ctx, AssistRequest{Task: AssistShorten, Text: "Winter hours. Every day."}, nil); err == nil {
+		t.Fatal("a refused key gave no error")
+	} else {
+		logs.WriteString(err.Error()) // what the UI would show and a log would keep
+	}
 	if _, err := e.app.BackupNow(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +234,9 @@ func TestNoSecretAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets := secretsOf(t, e.app)
+	if !slices.Contains(secrets, "sk-local-assistant-key-5678") {
+		t.Error("the assistant's key is not among the keyring entries looked for")
+	}
 	if len(secrets) < len(accs) {
 		t.Fatalf("found %d secrets in the keyring for %d accounts: the test looks in the wrong place", len(secrets), len(accs))
 	}

@@ -105,7 +105,8 @@ func (a *App) RevokeAll(ctx context.Context) (revoked, notRevoked []string) {
 }
 
 // SecretKeys lists every keyring entry Localpost made that exists now: each
-// account's login and each network's developer app ("app:<network>").
+// account's login, each network's developer app ("app:<network>") and the
+// assistant's API key ("assistant:key").
 func (a *App) SecretKeys(ctx context.Context) ([]string, error) {
 	accs, err := a.Store.Accounts(ctx)
 	if err != nil {
@@ -124,6 +125,7 @@ func (a *App) SecretKeys(ctx context.Context) ([]string, error) {
 	for _, n := range nets {
 		candidates = append(candidates, appSecretKey(n))
 	}
+	candidates = append(candidates, assistantKeyName) // the assistant's API key (assistant.go)
 	var keys []string
 	for _, k := range candidates {
 		if slices.Contains(keys, k) {

@@ -31,6 +31,9 @@ type Networks struct {
 	LinkedIn  *fakes.LinkedIn
 	TikTok    *fakes.TikTok
 	Meta      *fakes.Meta
+	// AI is an OpenAI-compatible writing assistant, as a model on the
+	// user's own machine would be.
+	AI *fakes.OpenAI
 
 	// Providers are the clients of the fakes, all through one HTTP client.
 	Providers map[platforms.Network]platforms.Provider
@@ -53,7 +56,7 @@ func Start(hc *http.Client) (*Networks, error) {
 	}
 	n := &Networks{
 		Mastodon: m, X: fakes.NewX(), Pinterest: fakes.NewPinterest(), YouTube: fakes.NewYouTube(),
-		LinkedIn: fakes.NewLinkedIn(), TikTok: fakes.NewTikTok(), Meta: fakes.NewMeta(),
+		LinkedIn: fakes.NewLinkedIn(), TikTok: fakes.NewTikTok(), Meta: fakes.NewMeta(), AI: fakes.NewOpenAI(),
 		Ports: map[platforms.Network]int{},
 	}
 	xPort, err1 := freePort()
@@ -141,6 +144,9 @@ func (n *Networks) Close() {
 			c.Close()
 		}
 	}
+	if n.AI != nil {
+		n.AI.Close()
+	}
 }
 
 // setter is the part of the app that takes a developer app and a port.
@@ -148,12 +154,18 @@ type setter interface {
 	SetAppCredentials(network platforms.Network, clientID, clientSecret string) error
 	SetRedirectPort(network platforms.Network, port int) error
 	PasteRedirect(address string) error
+	SetAssistant(endpoint, model, apiKey string, keepKey bool) error
 }
 
 // Configure enters the fakes' developer apps and redirect ports in the
-// app, as a user would in Settings → Networks, and lets Meta logins paste
-// into it.
+// app, as a user would in Settings → Networks, points Settings → Assistant
+// at the fake assistant, and lets Meta logins paste into it.
 func (n *Networks) Configure(a setter) error {
+	if n.AI != nil {
+		if err := a.SetAssistant(n.AI.Endpoint(), fakes.OpenAIDemoModel, "", false); err != nil {
+			return fmt.Errorf("demo assistant: %w", err)
+		}
+	}
 	for net, c := range n.Credentials {
 		if err := a.SetAppCredentials(net, c.ClientID, c.ClientSecret); err != nil {
 			return fmt.Errorf("demo %s: %w", net, err)
