@@ -85,6 +85,8 @@ type composerScreen struct {
 
 	lib composerLibrary // snippets, hashtags, labels, duplicate, delete with undo (snippets.go)
 
+	assist *composerAssist // the Assistant menu, its preview, Undo and the tips (assistant.go)
+
 	// keyboard (composer_keys.go)
 	close      func()               // leaves the composer (Esc)
 	saved      string               // signature of what is stored, to tell unsaved changes
@@ -131,6 +133,7 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	}
 	c.counter = ext(&widget.Label{Alignment: fyne.TextAlignTrailing})
 	c.buildLibrary()
+	c.assist = newComposerAssist(c)
 	c.textProblem = problemLabel()
 	c.accProblem = problemLabel()
 	c.mediaProblem = problemLabel()
@@ -182,7 +185,8 @@ func (c *composerScreen) build() fyne.CanvasObject {
 	}
 	form := container.New(layout.NewFormLayout(),
 		bold("Post to"), container.NewVBox(c.accBox, c.noAcc, c.accProblem),
-		bold("Text"), container.NewVBox(c.text, c.insertRow(), c.textProblem, c.variantBox),
+		bold("Text"), container.NewVBox(c.text, container.NewBorder(nil, nil, c.assist.button, nil, c.insertRow()),
+			c.textProblem, c.assist.tipsBox, c.assist.undoRow, c.variantBox),
 		bold("Media"), container.NewVBox(c.mediaBox, container.NewHBox(c.addMedia, c.fromLibrary), c.mediaProblem),
 		bold("When"), container.NewVBox(when, c.repeat.obj, c.timeProblem),
 		bold("Labels"), c.labelsRow(),
@@ -206,6 +210,7 @@ func (c *composerScreen) reset() {
 	c.variants = map[int64]*variantEditor{}
 	c.updateVariants()
 	c.repeat.reset()
+	c.assist.reset()
 	c.setDay(c.now())
 	c.clearProblems()
 	c.zoneChanged()
@@ -339,6 +344,7 @@ func (c *composerScreen) editor(id int64) *variantEditor {
 	}
 	e := newVariantEditor(c, acc)
 	c.variants[id] = e
+	c.assist.watch(e)
 	return e
 }
 
@@ -425,6 +431,7 @@ func (c *composerScreen) reloadLimits() {
 // ticked account has its own text the common text is not posted as is:
 // the counter says so, muted, and nothing is flagged.
 func (c *composerScreen) updateCounter() {
+	c.assist.changed() // the tips follow the draft
 	if c.everyOwnText() {
 		c.counter.Text = notPostedAsIs
 		c.counter.Importance = widget.LowImportance
@@ -450,6 +457,7 @@ func (c *composerScreen) updateCounter() {
 }
 
 func (c *composerScreen) updateMediaButton() {
+	c.assist.changed()
 	for _, e := range c.variants {
 		e.refresh() // the networks judge the attachments, the previews show them
 	}
@@ -520,6 +528,7 @@ func (c *composerScreen) appendNamedMedia(m app.DraftMedia, name string) {
 	}
 	row.preview = preview
 	row.alt = ext(&widget.Entry{PlaceHolder: "Describe the " + what + " for people who cannot see it (alt text)", Text: m.Alt})
+	row.alt.OnChanged = func(string) { c.assist.changed() }
 	remove := ext(&widget.Button{Icon: theme.DeleteIcon(), Importance: widget.LowImportance})
 	remove.OnTapped = func() { c.removeMedia(row) }
 	row.obj = container.NewBorder(nil, nil, preview, c.rowButtons(row, remove),

@@ -124,6 +124,10 @@ type Core interface {
 	// what is stored and where, export, delete everything, disconnect
 	// with a choice, retention and backups (yourdata.go)
 	dataCore
+
+	// the writing assistant: its endpoint, streamed requests, and the
+	// help without one (assistant.go)
+	assistCore
 }
 
 // dataCore is what the "Your data" screen, the data settings and the

@@ -133,6 +133,8 @@ type fakeCore struct {
 
 	yd fakeData // what is stored, export, wipe, disconnect, retention, backups (yourdata_fake_test.go)
 
+	as fakeAssist // the writing assistant: settings, requests, hashtags, tips (assistant_fake_test.go)
+
 	// dragging in the calendar: see fakeDrag (drag_test.go)
 	drag fakeDrag
 

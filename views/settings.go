@@ -95,10 +95,12 @@ type settingsScreen struct {
 	onNetworksChanged func() // a network's developer app was saved
 
 	data *dataSettings // retention, backups, moving the folder (yourdata.go)
+
+	assist *assistSettings // the writing assistant's endpoint (assistant.go)
 }
 
 func newSettingsScreen(core Core, b *bridge) *settingsScreen {
-	return &settingsScreen{core: core, b: b, data: newDataSettings(core, b)}
+	return &settingsScreen{core: core, b: b, data: newDataSettings(core, b), assist: newAssistSettings(core, b)}
 }
 
 func (s *settingsScreen) build() fyne.CanvasObject {
@@ -128,7 +130,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	s.load()
 	s.loadPublicMedia()
 	cards := append([]fyne.CanvasObject{folder}, s.data.cards()...)
-	cards = append(cards, zone, missed, tray, public, networks)
+	cards = append(cards, zone, missed, tray, public, s.assist.build(), networks)
 	return container.NewBorder(heading, nil, nil, nil, container.NewVScroll(container.NewVBox(cards...)))
 }
 
