@@ -147,3 +147,18 @@ func TestValidateThreadParts(t *testing.T) {
 		t.Fatalf("problems = %v", p)
 	}
 }
+
+// A link ends at any space, not only ASCII ones: the words after a
+// no-break space, a vertical tab or a line separator are counted as text.
+func TestLinkEndsAtAnySpace(t *testing.T) {
+	l := Limits{MaxChars: 500, URLWeight: 23}
+	for _, sep := range []string{"\u00a0", "\v", "\u2028", "\u0085", " "} {
+		text := "https://example.com/a" + sep + "hello"
+		if got, want := l.CountChars(text), 23+1+5; got != want {
+			t.Errorf("%q: %d, want %d (the link, the space, five letters)", text, got, want)
+		}
+		if spans := URLSpans(text); len(spans) != 1 || text[spans[0][0]:spans[0][1]] != "https://example.com/a" {
+			t.Errorf("%q: links %v", text, spans)
+		}
+	}
+}

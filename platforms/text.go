@@ -8,7 +8,9 @@ import (
 )
 
 // urlRe finds http(s) links the way networks that weight URLs see them.
-var urlRe = regexp.MustCompile(`https?://[^\s<>"]+[^\s<>".,;:!?)\]'"]`)
+// A link ends at any space or line break, not only RE2's ASCII \s: also
+// vertical tab, NEL and Unicode separators (no-break space, U+2028/9).
+var urlRe = regexp.MustCompile(`https?://[^\s\v\x{85}\p{Z}<>"]+[^\s\v\x{85}\p{Z}<>".,;:!?)\]'"]`)
 
 type token struct {
 	s   string
