@@ -15,7 +15,8 @@ type Outlook struct {
 	// zero when there is none.
 	Next time.Time
 	// Waiting counts posts that need the user: a target missed or
-	// uncertain, or due on an account that needs reconnecting.
+	// uncertain, or due on an account that needs reconnecting or was
+	// disconnected with its posts kept.
 	Waiting int
 }
 
@@ -29,7 +30,7 @@ func (s *Store) Outlook(ctx context.Context, now time.Time) (Outlook, error) {
 			AND id IN (SELECT post_id FROM targets WHERE state IN ('scheduled', 'publishing'))),
 		(SELECT count(DISTINCT post_id) FROM targets WHERE state IN ('missed', 'uncertain')
 			OR (state = 'scheduled'
-				AND account_id IN (SELECT id FROM accounts WHERE state = 'needs_reconnect')
+				AND account_id IN (SELECT id FROM accounts WHERE state IN ('needs_reconnect', 'disconnected'))
 				AND post_id IN (SELECT id FROM posts WHERE planned_at <= ?)))`, at, at).Scan(&next, &o.Waiting)
 	if err != nil {
 		return Outlook{}, fmt.Errorf("outlook: %w", err)

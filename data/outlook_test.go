@@ -87,3 +87,22 @@ func TestOutlook(t *testing.T) {
 		t.Fatalf("after reconnecting: %+v, %v; want only the uncertain post waiting", o, err)
 	}
 }
+
+// A post due on an account the user disconnected (keeping its posts)
+// waits for the user too: it goes out only once the account is back.
+func TestOutlookCountsPostsOfDisconnectedAccounts(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	now := at("2026-11-29T10:00:00Z")
+	acc := mustAccount(t, s, "mastodon", "kept")
+	mustPost(t, s, Post{Text: "due", PlannedAt: now.Add(-time.Minute), Targets: []Target{{AccountID: acc.ID, State: StateScheduled}}})
+	if o, err := s.Outlook(ctx, now); err != nil || o.Waiting != 0 {
+		t.Fatalf("connected: %+v, %v; want nothing waiting (the publisher is on it)", o, err)
+	}
+	if err := s.MarkDisconnected(ctx, acc.ID, "Waiting: disconnected"); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := s.Outlook(ctx, now); err != nil || o.Waiting != 1 {
+		t.Fatalf("disconnected: %+v, %v; want the due post waiting", o, err)
+	}
+}

@@ -46,8 +46,10 @@ type assistCore interface {
 const assistSentStatement = "Only the text of the post you are editing and the instruction you choose are sent to this " +
 	"address — never your accounts, numbers or other posts. Off until you set it."
 
-// needsEndpoint is the note on the AI items while no endpoint is set.
+// needsEndpoint is the note on the AI items while no endpoint is set; with
+// onSettings it opens Settings → Assistant.
 const needsEndpoint = "Set up an assistant in Settings to use this"
+const setUpAssistant = "Set up an assistant in Settings…"
 
 // assistTimeout is a safety limit for one request; the core gives up
 // sooner (no first byte or no new chunk within 30 s, 3 minutes in all).
@@ -223,6 +225,8 @@ type composerAssist struct {
 	chosen  *variantEditor    // the section last typed in or chosen under "Acting on"
 
 	preview *assistPreview // the open preview, if any
+
+	onSettings func() // opens Settings (at the Assistant card); nil: the note is plain text
 
 	describe      *dialog.ConfirmDialog // "describe the image" for alt text, while shown
 	describeEntry *widget.Entry
@@ -436,7 +440,11 @@ func (a *composerAssist) showMenu(st app.AssistantSettings) {
 		items = append(items, offline...)
 		items = append(items, fyne.NewMenuItemSeparator())
 		items = append(items, ai...)
-		items = append(items, &fyne.MenuItem{Label: needsEndpoint, Disabled: true})
+		if a.onSettings != nil {
+			items = append(items, &fyne.MenuItem{Label: setUpAssistant, Action: a.onSettings})
+		} else {
+			items = append(items, &fyne.MenuItem{Label: needsEndpoint, Disabled: true})
+		}
 	}
 	if a.menu != nil {
 		a.menu.Hide()

@@ -453,10 +453,20 @@ func TestAssistOfflineHelp(t *testing.T) {
 
 	m := assistMenu(t, u)
 	for _, label := range []string{"Shorten", "Expand", "Fix spelling", "Change tone", "Suggest hashtags",
-		"Write three variants", "Turn into a thread", needsEndpoint} {
+		"Write three variants", "Turn into a thread"} {
 		if !assistItem(t, m, label).Disabled {
 			t.Errorf("%q enabled without an endpoint", label)
 		}
+	}
+	// The note leads to Settings.
+	if set := assistItem(t, m, setUpAssistant); set.Disabled || set.Action == nil {
+		t.Error("no way from the menu to Settings → Assistant")
+	} else {
+		set.Action()
+		if u.tabs.Selected() != u.settingsTab {
+			t.Error("“Set up an assistant in Settings…” did not open Settings")
+		}
+		u.tabs.Select(u.composeTab)
 	}
 	if assistItem(t, m, "Fit to X").Disabled || assistItem(t, m, "Split into a thread").Disabled {
 		t.Error("offline help disabled")

@@ -102,6 +102,7 @@ func newMainUI(a fyne.App, core Core, title string, now func() time.Time, opts .
 	u.settingsTab = container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), u.settings.build())
 	u.analytics = newAnalyticsScreen(core, u.b, now)
 	u.analytics.onAccounts = func() { u.tabs.Select(u.accountsTab) }
+	u.composer.assist.onSettings = func() { u.tabs.Select(u.settingsTab) }
 	u.analytics.onOpen = u.editPost
 	u.analyticsTab = container.NewTabItemWithIcon("Analytics", analyticsIcon, u.analytics.build())
 	u.yourData = newYourDataScreen(core, u.b)
