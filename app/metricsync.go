@@ -27,6 +27,9 @@ const (
 	metricsBatch = 100
 	// metricsParallel is how many networks are read at once.
 	metricsParallel = 4
+	// noAccessWait is how long an account whose numbers the network keeps
+	// from Localpost (ErrNoMetricsAccess) is left before asking again.
+	noAccessWait = 7 * 24 * time.Hour
 )
 
 func (a *App) metricsEvery() time.Duration {
@@ -238,7 +241,11 @@ func (a *App) syncAccount(ctx context.Context, job syncJob, step func(string)) (
 	fail := func(err error) *StaleNote {
 		msg := a.syncFailure(acc, err)
 		if ctx.Err() == nil {
-			_ = a.Store.SetSyncFailed(context.Background(), acc.ID, a.now(), msg, a.now().Add(platforms.RetryAfterOf(err)))
+			wait := platforms.RetryAfterOf(err)
+			if errors.Is(err, platforms.ErrNoMetricsAccess) {
+				wait = noAccessWait // asking every few hours changes nothing
+			}
+			_ = a.Store.SetSyncFailed(context.Background(), acc.ID, a.now(), msg, a.now().Add(wait))
 		}
 		return &StaleNote{AccountID: acc.ID, Account: name, Network: platforms.Network(acc.Network), Message: msg}
 	}
@@ -327,6 +334,8 @@ func (a *App) syncFailure(acc data.Account, err error) string {
 	switch kind := platforms.KindOf(err); {
 	case errors.Is(err, context.Canceled):
 		return "reading stopped before it finished; choose Refresh to read the rest"
+	case errors.Is(err, platforms.ErrNoMetricsAccess):
+		return fmt.Sprintf("%v; Localpost asks again in a week", err)
 	case kind == platforms.KindReconnect:
 		return net + " refused the saved login; reconnect the account in Accounts"
 	case platforms.RetryAfterOf(err) > 0:

@@ -277,3 +277,54 @@ func TestSyncCancelKeepsWhatWasRead(t *testing.T) {
 		t.Errorf("%d accounts' numbers kept after cancelling (report %+v); want some, not all", read, rep)
 	}
 }
+
+// LinkedIn shows a member's post numbers only to approved apps: the sync
+// says so once and leaves the account for a week instead of failing
+// every few hours.
+func TestSyncLeavesNumbersTheNetworkKeepsBack(t *testing.T) {
+	e := newAllEnv(t)
+	ctx := context.Background()
+	l, err := e.app.Connect(ctx, platforms.LinkedIn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var member string
+	for _, id := range l.Identities {
+		if id.Kind != "organization" {
+			member = id.RemoteID
+		}
+	}
+	added, err := e.app.AddIdentities(ctx, l, []string{member})
+	if err != nil || len(added) != 1 {
+		t.Fatalf("add the member: %v", err)
+	}
+	acc := added[0]
+	e.app.cfg.MetricsEvery = -1
+	p, err := e.app.PostNow(ctx, Draft{Text: "Hiring a baker.", Zone: time.UTC, AccountIDs: []int64{acc.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.Start(ctx)
+	waitFor(t, "published", func() bool { return e.post(t, p.ID).State == data.StatePublished })
+
+	rep, err := e.app.SyncMetrics(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failed) != 1 || !strings.Contains(rep.Failed[0].Message, "approved") || !strings.Contains(rep.Failed[0].Message, "a week") {
+		t.Fatalf("report %+v, want the member note", rep)
+	}
+	st, _ := e.app.Store.SyncStates(ctx)
+	if nb := st[acc.ID].NotBefore; nb.Before(e.clock.Now().Add(6 * 24 * time.Hour)) {
+		t.Errorf("asked again from %s, want in a week", nb)
+	}
+	li, _ := url.Parse(e.nets.LinkedIn.URL)
+	before := e.guard.seen()[li.Host]
+	e.clock.Set(e.clock.Now().Add(5 * time.Hour))
+	if _, err := e.app.SyncMetrics(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.guard.seen()[li.Host]; after != before {
+		t.Errorf("LinkedIn was asked %d more times within the week", after-before)
+	}
+}

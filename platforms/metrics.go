@@ -2,6 +2,7 @@ package platforms
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -103,6 +104,11 @@ var metricLabels = map[string]string{
 	MetricClicks: "Clicks", MetricOutboundClicks: "Outbound clicks",
 	MetricFollowers: "Followers", MetricEngagement: "Engagement", MetricSeen: "Seen by",
 }
+
+// ErrNoMetricsAccess is wrapped by PostMetrics when the network gives
+// these numbers only to apps it approved (LinkedIn members' posts):
+// reconnecting does not help, asking again soon neither.
+var ErrNoMetricsAccess = errors.New("the network gives these numbers only to apps it approved")
 
 // MetricsReader is a Provider (or the Mastodon client) that can read how
 // posts and the account did.

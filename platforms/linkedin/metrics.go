@@ -149,6 +149,7 @@ func (p *Provider) memberPostMetrics(ctx context.Context, token string, remoteID
 			pe.Kind = platforms.KindUnknown
 			pe.Message = "LinkedIn shows a profile's likes and comments only to apps it approved for reading members' posts " +
 				"(r_member_social); the numbers of company page posts are read as usual"
+			pe.Err = platforms.ErrNoMetricsAccess
 			return out, pe
 		case err != nil:
 			return out, err
