@@ -77,28 +77,8 @@ func TestMastodonMetrics(t *testing.T) {
 				t.Fatal(err)
 			}
 			names := []string{platforms.MetricLikes, platforms.MetricShares, platforms.MetricComments}
-			for _, rid := range posted {
-				a, b := first[rid], second[rid]
-				if len(a) != len(names) {
-					t.Errorf("%s: %v, want exactly %v", rid, a, names)
-				}
-				for _, n := range names {
-					if !(b[n] > a[n]) {
-						t.Errorf("%s %s: %v then %v, want growth", rid, n, a[n], b[n])
-					}
-				}
-			}
-			acc1, err := c.AccountMetrics(ctx, id, tok)
-			if err != nil {
-				t.Fatal(err)
-			}
-			acc2, err := c.AccountMetrics(ctx, id, tok)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if acc1[platforms.MetricFollowers] <= 0 || acc2[platforms.MetricFollowers] <= acc1[platforms.MetricFollowers] {
-				t.Errorf("followers %v then %v, want growth", acc1, acc2)
-			}
+			checkGrown(t, first, second, posted, names)
+			checkFollowersGrow(t, ctx, c, id, tok)
 			checkAll(t, loadSpec(t), f.Requests())
 		})
 	}

@@ -56,17 +56,7 @@ func TestPinterestMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{platforms.MetricImpressions, platforms.MetricClicks, platforms.MetricOutboundClicks, platforms.MetricSaves}
-	for _, rid := range posted {
-		a, b := first[rid], second[rid]
-		if len(a) != len(names) {
-			t.Errorf("%s: %v, want exactly %v", rid, a, names)
-		}
-		for _, n := range names {
-			if !(b[n] > a[n]) {
-				t.Errorf("%s %s: %v then %v, want growth", rid, n, a[n], b[n])
-			}
-		}
-	}
+	checkGrown(t, first, second, posted, names)
 	calls := 0
 	for _, r := range f.Requests() {
 		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/analytics") {
@@ -80,17 +70,7 @@ func TestPinterestMetrics(t *testing.T) {
 	if calls != 5 {
 		t.Errorf("%d analytics calls for 3 then 2 Pins, want 5 (one a Pin)", calls)
 	}
-	acc1, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc2, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc1[platforms.MetricFollowers] <= 0 || acc2[platforms.MetricFollowers] <= acc1[platforms.MetricFollowers] {
-		t.Errorf("followers %v then %v, want growth", acc1, acc2)
-	}
+	checkFollowersGrow(t, ctx, p, id, tok)
 	pinterestCheckAll(t, loadPinterestSpec(t), f.Requests())
 }
 

@@ -67,32 +67,15 @@ func TestXMetrics(t *testing.T) {
 	}
 	names := []string{platforms.MetricImpressions, platforms.MetricLikes, platforms.MetricComments,
 		platforms.MetricShares, platforms.MetricQuotes, platforms.MetricSaves}
+	checkGrown(t, first, second, posted, names)
 	for _, rid := range posted {
-		a, b := first[rid], second[rid]
-		if len(a) != len(names) {
-			t.Errorf("%s: %v, want exactly %v", rid, a, names)
-		}
-		for _, n := range names {
-			if !(b[n] > a[n]) {
-				t.Errorf("%s %s: %v then %v, want growth", rid, n, a[n], b[n])
-			}
-		}
+		a := first[rid]
 		if a[platforms.MetricLikes] > a[platforms.MetricImpressions] {
 			t.Errorf("%s: more likes than impressions: %v", rid, a)
 		}
 	}
 
-	acc1, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc2, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc1[platforms.MetricFollowers] <= 0 || acc2[platforms.MetricFollowers] <= acc1[platforms.MetricFollowers] {
-		t.Errorf("followers %v then %v, want growth", acc1, acc2)
-	}
+	checkFollowersGrow(t, ctx, p, id, tok)
 
 	xCheckAll(t, xLoadSpec(t), f.Requests())
 }

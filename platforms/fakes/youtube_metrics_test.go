@@ -100,28 +100,8 @@ func TestYouTubeMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{platforms.MetricViews, platforms.MetricLikes, platforms.MetricComments}
-	for _, rid := range posted {
-		a, b := first[rid], second[rid]
-		if len(a) != len(names) {
-			t.Errorf("%s: %v, want exactly %v", rid, a, names)
-		}
-		for _, n := range names {
-			if !(b[n] > a[n]) {
-				t.Errorf("%s %s: %v then %v, want growth", rid, n, a[n], b[n])
-			}
-		}
-	}
-	acc1, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc2, err := p.AccountMetrics(ctx, id, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc1[platforms.MetricFollowers] <= 0 || acc2[platforms.MetricFollowers] <= acc1[platforms.MetricFollowers] {
-		t.Errorf("subscribers %v then %v, want growth", acc1, acc2)
-	}
+	checkGrown(t, first, second, posted, names)
+	checkFollowersGrow(t, ctx, p, id, tok)
 
 	d, err := loadDiscoveryOnce()
 	if err != nil {
