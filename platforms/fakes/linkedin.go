@@ -1200,17 +1200,22 @@ var liPostTmpl = template.Must(template.New("lipost").Parse(`<!doctype html>
 <body><p><strong>{{.Author}}</strong></p><p>{{.Text}}</p><p><small>{{.Kind}} {{len .Media}} attachment(s) · Localpost's LinkedIn fake</small></p></body></html>
 `))
 
+// post is the post urn, if the fake has it.
+func (f *LinkedIn) post(urn string) (LinkedInPost, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := slices.IndexFunc(f.posts, func(p LinkedInPost) bool { return p.URN == urn })
+	if i < 0 {
+		return LinkedInPost{}, false
+	}
+	return f.posts[i], true
+}
+
 // postPage is the web page of a post (the URL Publish returns).
 func (f *LinkedIn) postPage(w http.ResponseWriter, r *http.Request) {
 	urn := r.PathValue("urn")
-	f.mu.Lock()
-	i := slices.IndexFunc(f.posts, func(p LinkedInPost) bool { return p.URN == urn })
-	var p LinkedInPost
-	if i >= 0 {
-		p = f.posts[i]
-	}
-	f.mu.Unlock()
-	if i < 0 {
+	p, found := f.post(urn)
+	if !found {
 		http.NotFound(w, r)
 		return
 	}

@@ -177,13 +177,7 @@ func (f *LinkedIn) socialActionsSummary(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	urn := r.PathValue("urn")
-	f.mu.Lock()
-	i := slices.IndexFunc(f.posts, func(p LinkedInPost) bool { return p.URN == urn })
-	var p LinkedInPost
-	if i >= 0 {
-		p = f.posts[i]
-	}
-	f.mu.Unlock()
+	p, found := f.post(urn)
 	need := "r_member_social"
 	if strings.HasPrefix(p.Author, "urn:li:organization:") {
 		need = "r_organization_social"
@@ -195,7 +189,7 @@ func (f *LinkedIn) socialActionsSummary(w http.ResponseWriter, r *http.Request) 
 		liError(w, http.StatusForbidden, 100, "ACCESS_DENIED", "Not enough permissions to access: socialActions.GET")
 		return
 	}
-	if i < 0 {
+	if !found {
 		liError(w, http.StatusNotFound, 0, "", "Not found: "+urn)
 		return
 	}

@@ -675,6 +675,25 @@ func ttOAuthError(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, map[string]any{"error": code, "error_description": desc, "log_id": ttLogID()})
 }
 
+// ttClientForm reads an OAuth form and checks the app's client key and
+// secret in it; false after answering a bad request.
+func (f *TikTok) ttClientForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
+		return nil, false
+	}
+	if err := r.ParseForm(); err != nil {
+		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
+		return nil, false
+	}
+	v := r.PostForm
+	if v.Get("client_key") != f.clientKey || v.Get("client_secret") != f.clientSecret {
+		ttOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client key or secret is incorrect.")
+		return nil, false
+	}
+	return v, true
+}
+
 // ttToken is POST /v2/oauth/token/: authorization_code (client secret,
 // single-use code, exact redirect_uri, PKCE verifier checked against the
 // hex challenge) and refresh_token (rotating).
@@ -683,17 +702,8 @@ func (f *TikTok) ttToken(w http.ResponseWriter, r *http.Request) {
 	if answered {
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
-		return
-	}
-	v := r.PostForm
-	if v.Get("client_key") != f.clientKey || v.Get("client_secret") != f.clientSecret {
-		ttOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client key or secret is incorrect.")
+	v, ok := f.ttClientForm(w, r)
+	if !ok {
 		return
 	}
 	var scope string

@@ -2,24 +2,14 @@ package fakes
 
 import (
 	"net/http"
-	"strings"
 )
 
 // ttRevoke is POST /v2/oauth/revoke/: client_key, client_secret and the
 // user access token as a form; the token and the refresh token issued with
 // it stop working, and the answer is an empty object.
 func (f *TikTok) ttRevoke(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		ttOAuthError(w, http.StatusBadRequest, "invalid_request", "Could not read the request body.")
-		return
-	}
-	v := r.PostForm
-	if v.Get("client_key") != f.clientKey || v.Get("client_secret") != f.clientSecret {
-		ttOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client key or secret is incorrect.")
+	v, ok := f.ttClientForm(w, r)
+	if !ok {
 		return
 	}
 	f.mu.Lock()
